@@ -1,0 +1,334 @@
+import type { Redis } from 'ioredis'
+import { type BarrierName, barrierNames, barriers, type ChordBarrier } from './barrier/index.ts'
+import { decodeChordState, decodeTaskMeta, encodeChordState, encodeTaskMeta } from './codec.ts'
+import { type ConnectionOptions, SharedConnection } from './connection.ts'
+import { BackendError, toBackendError } from './errors.ts'
+import { KeyLayout } from './keys.ts'
+import type { ChordInit, ChordProgress, ChordState, StoreOptions, TaskMeta } from './types.ts'
+import { parseRedisUrl, type TlsOptions } from './url.ts'
+import { assertChordTotal, assertId, assertPrefix, assertTaskMeta, assertTtlSeconds } from './validate.ts'
+
+export interface BackendOptions extends ConnectionOptions {
+  /**
+   * Put in front of every key, like Celery's `global_keyprefix` (and with its rule: a `_` is
+   * appended unless the namespace ends in one of `:_-.`).
+   * @default '' (the spec's key names)
+   */
+  namespace?: string
+  /**
+   * Results expire after this many seconds; `null` keeps them forever. Celery's `result_expires`.
+   * @default 86_400
+   */
+  resultTtlSeconds?: number | null
+  /** A chord's keys expire this long after `chordInit`; `null` keeps them forever. @default 86_400 */
+  chordTtlSeconds?: number | null
+  /** The barrier `chordCompleteTask` uses. Only `reference` is exact; the others are test subjects. @default 'reference' */
+  barrier?: BarrierName
+  /** Certificates for `rediss://` URLs. */
+  tls?: TlsOptions
+  /** Refuse to store a result document larger than this many bytes (Redis's own limit is 512 MiB). @default 536_870_912 */
+  maxValueBytes?: number
+}
+
+export const backendDefaults = {
+  resultTtlSeconds: 86_400,
+  chordTtlSeconds: 86_400,
+  barrier: 'reference',
+  maxValueBytes: 512 * 1024 * 1024,
+} as const
+
+/** MGET and pipelines are cut into chunks of this many keys, so one huge batch never blocks Redis for long. */
+const batchChunkSize = 1_000
+
+interface Settings {
+  resultTtlSeconds: number | null
+  chordTtlSeconds: number | null
+  barrier: ChordBarrier
+  maxValueBytes: number
+  display: string
+}
+
+/**
+ * A Redis result backend for task systems: Celery-compatible result documents and an exact,
+ * idempotent chord barrier. One instance holds one connection; operations may run concurrently.
+ */
+export class RedisResultBackend {
+  readonly #connection: SharedConnection
+  readonly #settings: Settings
+  /** The key names this backend reads and writes. */
+  readonly keys: KeyLayout
+
+  constructor(url: string, options?: BackendOptions)
+  /** @internal used by withPrefix to share the connection. */
+  constructor(url: SharedConnection, options: Settings, keys: KeyLayout)
+  constructor(url: string | SharedConnection, options: BackendOptions | Settings = {}, keys?: KeyLayout) {
+    if (url instanceof SharedConnection) {
+      this.#connection = url.share()
+      this.#settings = options as Settings
+      this.keys = keys ?? new KeyLayout()
+      return
+    }
+    const backendOptions = options as BackendOptions
+    const target = parseRedisUrl(url, backendOptions.tls)
+    this.#settings = settingsFrom(backendOptions, target.display)
+    if (backendOptions.namespace !== undefined && backendOptions.namespace !== '') {
+      assertPrefix(backendOptions.namespace, 'namespace')
+    }
+    this.keys = new KeyLayout(backendOptions.namespace)
+    this.#connection = new SharedConnection(target, backendOptions)
+  }
+
+  /** The server this backend talks to, with any password replaced by `***`. */
+  get url(): string {
+    return this.#settings.display
+  }
+
+  get barrier(): BarrierName {
+    return this.#settings.barrier.name
+  }
+
+  /**
+   * A backend on the same connection whose results live under `{prefix}{taskId}` instead of
+   * `celery-task-meta-{taskId}` (the spec's `with_prefix`). Chord keys keep their names.
+   */
+  withPrefix(prefix: string): RedisResultBackend {
+    assertPrefix(prefix, 'prefix')
+    return new RedisResultBackend(this.#connection, this.#settings, this.keys.withResultPrefix(prefix))
+  }
+
+  /** Stores (or replaces) a result; with a TTL, value and expiry are set by one SET … EX. */
+  async storeResult(meta: TaskMeta, options: StoreOptions = {}): Promise<void> {
+    const ttl = this.#ttlFor(options)
+    const value = this.#encode(meta)
+    await this.#run('storeResult', client => this.#setResult(client, meta.taskId, value, ttl))
+  }
+
+  /** The stored result, or null when there is none (never stored, deleted or expired). */
+  async getResult(taskId: string): Promise<TaskMeta | null> {
+    assertId(taskId, 'task id')
+    const raw = await this.#run('getResult', client => client.get(this.keys.result(taskId)))
+    return raw === null ? null : decodeTaskMeta(raw, taskId)
+  }
+
+  /** Removes a result; false when there was none. */
+  async deleteResult(taskId: string): Promise<boolean> {
+    assertId(taskId, 'task id')
+    const removed = await this.#run('deleteResult', client => client.del(this.keys.result(taskId)))
+    return removed > 0
+  }
+
+  /** Sets a result's remaining lifetime; a `NotFound` error when there is no such result. */
+  async setExpiration(taskId: string, seconds: number): Promise<void> {
+    assertId(taskId, 'task id')
+    assertTtlSeconds(seconds, 'seconds')
+    const applied = await this.#run('setExpiration', client =>
+      client.expire(this.keys.result(taskId), seconds),
+    )
+    if (applied !== 1) throw new BackendError('NotFound', `setExpiration: no result for task ${taskId}`)
+  }
+
+  /**
+   * Stores many results in one pipeline. Every meta is checked first, so bad input writes nothing.
+   * The writes are not one transaction: after a `Connection` error some may have been applied.
+   */
+  async storeResults(metas: readonly TaskMeta[], options: StoreOptions = {}): Promise<void> {
+    const ttl = this.#ttlFor(options)
+    const values = metas.map(meta => [meta.taskId, this.#encode(meta)] as const)
+    const replies = await this.#run('storeResults', client => {
+      const pipeline = client.pipeline()
+      for (const [taskId, value] of values) {
+        if (ttl === null) pipeline.set(this.keys.result(taskId), value)
+        else pipeline.set(this.keys.result(taskId), value, 'EX', ttl)
+      }
+      return pipeline.exec()
+    })
+    throwFirstReplyError(replies, 'storeResults', this.url)
+  }
+
+  /** Results in the order of `taskIds`, null where there is none; one round trip. */
+  async getResults(taskIds: readonly string[]): Promise<Array<TaskMeta | null>> {
+    for (const taskId of taskIds) assertId(taskId, 'task id')
+    const replies = await this.#run('getResults', client => {
+      const pipeline = client.pipeline()
+      for (let start = 0; start < taskIds.length; start += batchChunkSize) {
+        pipeline.mget(taskIds.slice(start, start + batchChunkSize).map(taskId => this.keys.result(taskId)))
+      }
+      return pipeline.exec()
+    })
+    throwFirstReplyError(replies, 'getResults', this.url)
+    const raws = (replies ?? []).flatMap(([, values]) => values as Array<string | null>)
+    const problems: BackendError[] = []
+    const metas = raws.map((raw, index) => {
+      const taskId = taskIds[index] as string
+      if (raw === null) return null
+      try {
+        return decodeTaskMeta(raw, taskId)
+      } catch (error) {
+        problems.push(error as BackendError)
+        return null
+      }
+    })
+    if (problems.length > 0) {
+      const shown = problems.slice(0, 3).map(problem => problem.message.replace(/^Serialization: /, ''))
+      const more = problems.length > 3 ? `, and ${problems.length - 3} more` : ''
+      throw new BackendError(
+        'Serialization',
+        `getResults: ${problems.length} unreadable: ${shown.join('; ')}${more}`,
+      )
+    }
+    return metas
+  }
+
+  /**
+   * Creates a chord: its state, its counter at 0 and its members hash, in one script. Calling it
+   * again for an existing chord with the same total changes nothing (safe to retry); with another
+   * total it is an `InvalidInput` error. Returns false when the chord already existed.
+   */
+  async chordInit(init: ChordInit): Promise<boolean> {
+    assertId(init.chordId, 'chord id')
+    assertChordTotal(init.total)
+    const taskIds = init.taskIds ?? []
+    for (const taskId of taskIds) assertId(taskId, 'task id')
+    if (taskIds.length > 0 && taskIds.length !== init.total) {
+      throw new BackendError(
+        'InvalidInput',
+        `chord ${init.chordId} lists ${taskIds.length} task ids for a total of ${init.total}`,
+      )
+    }
+    const callback = init.callback ?? null
+    if (callback !== null && typeof callback !== 'string')
+      throw new BackendError('InvalidInput', 'callback must be a task name')
+    const createdAt = init.createdAt ?? new Date()
+    if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
+      throw new BackendError('InvalidInput', 'createdAt must be a valid Date')
+    }
+    const stateJson = encodeChordState({
+      chordId: init.chordId,
+      total: init.total,
+      callback,
+      taskIds,
+      createdAt,
+    })
+    const keys = this.keys.chord(init.chordId)
+    const ttlMs = (this.#settings.chordTtlSeconds ?? 0) * 1000
+    const created = await this.#run('chordInit', client =>
+      client.chordInit(keys.state, keys.counter, keys.members, stateJson, init.total, ttlMs),
+    )
+    return created === 1
+  }
+
+  /**
+   * Counts one completed header task. Idempotent per task id: a duplicate delivery is reported
+   * with `counted: false` and never moves the count. Exactly one call per chord gets `isLast: true`.
+   * A `NotFound` error when the chord does not exist (never created, deleted or expired).
+   */
+  async chordCompleteTask(chordId: string, taskId: string): Promise<ChordProgress> {
+    assertId(chordId, 'chord id')
+    assertId(taskId, 'task id')
+    const keys = this.keys.chord(chordId)
+    return this.#run('chordCompleteTask', client => this.#settings.barrier.complete(client, keys, taskId))
+  }
+
+  /** The chord's state with its live `completed` count, or null when it does not exist. */
+  async chordGetState(chordId: string): Promise<ChordState | null> {
+    assertId(chordId, 'chord id')
+    const keys = this.keys.chord(chordId)
+    const [state, counter] = await this.#run('chordGetState', client => client.mget(keys.state, keys.counter))
+    if (state === null || state === undefined) return null
+    const completed = Number(counter ?? 0)
+    if (!Number.isSafeInteger(completed) || completed < 0) {
+      throw new BackendError(
+        'Serialization',
+        `counter of chord ${chordId} is not a count: ${JSON.stringify(counter)}`,
+      )
+    }
+    return decodeChordState(state, chordId, completed)
+  }
+
+  /** Removes every key of the chord; false when none existed. */
+  async chordDelete(chordId: string): Promise<boolean> {
+    assertId(chordId, 'chord id')
+    const keys = this.keys.chord(chordId)
+    const removed = await this.#run('chordDelete', client =>
+      client.del(keys.state, keys.counter, keys.members),
+    )
+    return removed > 0
+  }
+
+  /** Closes the connection (once every backend sharing it has closed). */
+  async close(): Promise<void> {
+    await this.#connection.release()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #ttlFor(options: StoreOptions): number | null {
+    if (options.ttlSeconds === undefined) return this.#settings.resultTtlSeconds
+    assertTtlSeconds(options.ttlSeconds)
+    return options.ttlSeconds
+  }
+
+  #encode(meta: TaskMeta): string {
+    assertTaskMeta(meta)
+    const value = encodeTaskMeta(meta)
+    const bytes = Buffer.byteLength(value)
+    if (bytes > this.#settings.maxValueBytes) {
+      throw new BackendError(
+        'InvalidInput',
+        `result of task ${meta.taskId} is ${bytes} bytes encoded, over maxValueBytes (${this.#settings.maxValueBytes})`,
+      )
+    }
+    return value
+  }
+
+  #setResult(client: Redis, taskId: string, value: string, ttl: number | null): Promise<unknown> {
+    const key = this.keys.result(taskId)
+    return ttl === null ? client.set(key, value) : client.set(key, value, 'EX', ttl)
+  }
+
+  async #run<T>(operation: string, action: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await action(this.#connection.client)
+    } catch (error) {
+      throw toBackendError(error, `${operation} on ${this.url}`)
+    }
+  }
+}
+
+function settingsFrom(options: BackendOptions, display: string): Settings {
+  const barrierName = options.barrier ?? backendDefaults.barrier
+  if (!barrierNames.includes(barrierName)) {
+    throw new BackendError(
+      'InvalidInput',
+      `unknown barrier ${JSON.stringify(barrierName)}; one of ${barrierNames.join(', ')}`,
+    )
+  }
+  const ttl = (value: number | null | undefined, fallback: number, name: string) => {
+    if (value === null) return null
+    if (value === undefined) return fallback
+    assertTtlSeconds(value, name)
+    return value
+  }
+  const maxValueBytes = options.maxValueBytes ?? backendDefaults.maxValueBytes
+  if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes < 1) {
+    throw new BackendError('InvalidInput', 'maxValueBytes must be a positive whole number')
+  }
+  return {
+    resultTtlSeconds: ttl(options.resultTtlSeconds, backendDefaults.resultTtlSeconds, 'resultTtlSeconds'),
+    chordTtlSeconds: ttl(options.chordTtlSeconds, backendDefaults.chordTtlSeconds, 'chordTtlSeconds'),
+    barrier: barriers[barrierName],
+    maxValueBytes,
+    display,
+  }
+}
+
+function throwFirstReplyError(
+  replies: Array<[Error | null, unknown]> | null,
+  operation: string,
+  url: string,
+): void {
+  const failed = replies?.find(([error]) => error !== null)
+  if (failed?.[0]) throw toBackendError(failed[0], `${operation} on ${url}`)
+}

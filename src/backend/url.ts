@@ -1,0 +1,127 @@
+import type { RedisOptions } from 'ioredis'
+import { BackendError } from './errors.ts'
+
+/** TLS material for `rediss://` URLs (PEM text or buffers). */
+export interface TlsOptions {
+  /** CA certificate(s) to trust instead of the system's. */
+  ca?: string | Buffer
+  /** Client certificate and key, for servers that require one. */
+  cert?: string | Buffer
+  key?: string | Buffer
+  /** @default true */
+  rejectUnauthorized?: boolean
+  /** Name to check in the server's certificate. @default the URL's host */
+  servername?: string
+}
+
+/** Where to connect, as ioredis options, plus a description that is safe to print. */
+export interface ConnectionTarget {
+  options: Pick<RedisOptions, 'host' | 'port' | 'path' | 'db' | 'username' | 'password' | 'tls'>
+  /** The URL with any password replaced by `***`: the only form that reaches messages and reports. */
+  display: string
+}
+
+const defaultPort = 6379
+const unixQueryKeys = new Set(['db', 'user', 'username', 'pass', 'password'])
+
+/**
+ * Accepted forms:
+ * - `redis://[[user][:password]@]host[:port][/db]` (ACL user and password are optional)
+ * - `rediss://…` the same over TLS (see {@link TlsOptions})
+ * - `unix:///path/to/redis.sock[?db=N&user=U&password=P]`, also spelled `redis+unix://` (redis-rs's forms)
+ */
+export function parseRedisUrl(url: unknown, tls?: TlsOptions): ConnectionTarget {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new BackendError('InvalidInput', 'Redis URL must be a non-empty string')
+  }
+  const display = redactUrl(url)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw invalid(display, 'it is not a URL')
+  }
+  switch (parsed.protocol) {
+    case 'redis:':
+    case 'rediss:':
+      return { options: tcpOptions(parsed, display, tls), display }
+    case 'unix:':
+    case 'redis+unix:':
+      return { options: unixOptions(parsed, display), display }
+    default:
+      throw invalid(display, `scheme "${parsed.protocol}" is not one of redis:, rediss:, unix:, redis+unix:`)
+  }
+}
+
+function tcpOptions(url: URL, display: string, tls: TlsOptions | undefined): ConnectionTarget['options'] {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  if (host === '') throw invalid(display, 'it has no host')
+  if (url.search !== '') throw invalid(display, 'query parameters are not supported on redis:// URLs')
+  const port = url.port === '' ? defaultPort : Number(url.port)
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw invalid(display, 'the port is out of range')
+  const options: ConnectionTarget['options'] = { host, port, db: databaseFromPath(url.pathname, display) }
+  if (url.username !== '') options.username = decode(url.username, display)
+  if (url.password !== '') options.password = decode(url.password, display)
+  if (url.protocol === 'rediss:') options.tls = { servername: host, ...tls }
+  return options
+}
+
+function unixOptions(url: URL, display: string): ConnectionTarget['options'] {
+  if (url.host !== '')
+    throw invalid(display, 'a unix socket URL takes a path only (unix:///path/to/redis.sock)')
+  if (url.pathname === '' || url.pathname === '/') throw invalid(display, 'it has no socket path')
+  for (const key of url.searchParams.keys()) {
+    if (!unixQueryKeys.has(key)) throw invalid(display, `unknown query parameter "${key}"`)
+  }
+  const options: ConnectionTarget['options'] = { path: decode(url.pathname, display), db: 0 }
+  const db = url.searchParams.get('db')
+  if (db !== null) options.db = parseDatabase(db, display)
+  const username = url.searchParams.get('user') ?? url.searchParams.get('username')
+  if (username) options.username = username
+  const password = url.searchParams.get('password') ?? url.searchParams.get('pass')
+  if (password) options.password = password
+  return options
+}
+
+function databaseFromPath(pathname: string, display: string): number {
+  const segment = pathname.replace(/^\//, '')
+  return segment === '' ? 0 : parseDatabase(segment, display)
+}
+
+function parseDatabase(text: string, display: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw invalid(display, `database "${text}" is not a whole number`)
+  return Number(text)
+}
+
+function decode(component: string, display: string): string {
+  try {
+    return decodeURIComponent(component)
+  } catch {
+    throw invalid(display, 'it has a malformed percent-escape')
+  }
+}
+
+function invalid(display: string, reason: string): BackendError {
+  return new BackendError('InvalidInput', `invalid Redis URL ${display}: ${reason}`)
+}
+
+/**
+ * Replaces the password in any URL-like text with `***`, also when the text is not a valid URL,
+ * since that is exactly when it gets printed in an error. The user info runs to the last `@`
+ * before the query: a password with an unescaped `/` is still hidden, even though the URL
+ * standard would end the authority there.
+ */
+export function redactUrl(url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? ''
+  const rest = url.slice(scheme.length)
+  const queryStart = rest.search(/[?#]/)
+  const beforeQuery = queryStart === -1 ? rest : rest.slice(0, queryStart)
+  const query = queryStart === -1 ? '' : rest.slice(queryStart)
+  const at = beforeQuery.lastIndexOf('@')
+  const colon = beforeQuery.indexOf(':')
+  const safe =
+    at !== -1 && colon !== -1 && colon < at
+      ? `${beforeQuery.slice(0, colon)}:***${beforeQuery.slice(at)}`
+      : beforeQuery
+  return scheme + safe + query.replace(/([?&](?:pass|password)=)[^&#]*/gi, '$1***')
+}

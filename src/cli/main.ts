@@ -1,82 +1,40 @@
-import { parseArgs } from 'node:util'
-import { runQuickstart } from '../../examples/quickstart.ts'
+import { UsageError } from './arguments.ts'
+import { type Command, notYet } from './command.ts'
+import { demoCommand } from './commands/demo.ts'
 
-const usage = `chordlab <command> [options]
+const commands: Command[] = [
+  demoCommand,
+  notYet('bench', 'latency and throughput benchmarks', 'issue 3'),
+  notYet('props', 'property-based chord tests', 'issue 4'),
+  notYet('chaos', 'fault scenarios', 'issue 5'),
+]
 
-Commands:
-  demo      start Redis, store and read results, race one chord through every barrier
-            --tasks N (1000)  --workers N (32)  --duplicates RATE (0.3)  --seed N (1)
-  bench     latency and throughput benchmarks (not yet)
-  props     property-based chord tests (not yet)
-  chaos     fault scenarios (not yet)
-
-Set REDIS_URL to run against an existing Redis instead of one chordlab starts.`
-
-type Command = (args: string[]) => Promise<number>
-
-const commands: Record<string, Command> = {
-  demo: async args => {
-    const { values } = parseArgs({
-      args,
-      options: {
-        tasks: { type: 'string', default: '1000' },
-        workers: { type: 'string', default: '32' },
-        duplicates: { type: 'string', default: '0.3' },
-        seed: { type: 'string', default: '1' },
-      },
-    })
-    const exact = await runQuickstart({
-      tasks: wholeNumber(values.tasks, '--tasks', 1),
-      workers: wholeNumber(values.workers, '--workers', 1),
-      duplicateRate: rate(values.duplicates, '--duplicates'),
-      seed: wholeNumber(values.seed, '--seed', 0),
-      print: line => console.log(line),
-    })
-    return exact ? 0 : 1
-  },
-  bench: notYet('bench', 'issue 3'),
-  props: notYet('props', 'issue 4'),
-  chaos: notYet('chaos', 'issue 5'),
-}
-
-function notYet(name: string, where: string): Command {
-  return async () => {
-    console.error(`chordlab ${name}: not yet (planned in ${where})`)
-    return 2
-  }
-}
-
-class UsageError extends Error {}
-
-function wholeNumber(text: string, flag: string, minimum: number): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < minimum)
-    throw new UsageError(`${flag} must be a whole number >= ${minimum}`)
-  return value
-}
-
-function rate(text: string, flag: string): number {
-  const value = Number(text)
-  if (!(value >= 0 && value <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1`)
-  return value
+function usage(): string {
+  const lines = commands.map(
+    command => `  ${command.name.padEnd(9)} ${command.help.replace(/\n {2}/g, '\n            ')}`,
+  )
+  return `chordlab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nSet REDIS_URL to run against an existing Redis instead of one chordlab starts.`
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage)
+    console.log(usage())
     return name === undefined ? 2 : 0
   }
-  const command = commands[name]
+  const command = commands.find(candidate => candidate.name === name)
   if (!command) {
-    console.error(`chordlab: unknown command "${name}"\n\n${usage}`)
+    console.error(`chordlab: unknown command "${name}"\n\n${usage()}`)
     return 2
   }
   try {
-    return await command(args)
+    return await command.run(args)
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      console.error(`chordlab ${name}: ${error.message}`)
+    // parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS_* code.
+    const isParseError =
+      error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
+    if (error instanceof UsageError || isParseError) {
+      console.error(`chordlab ${name}: ${(error as Error).message}`)
       return 2
     }
     throw error

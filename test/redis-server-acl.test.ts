@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisServer, type StartedRedisServer } from '../src/servers/index.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 const defaultPassword = 'default "pass" word'
 const reporterPassword = 'reporter-pass-7f3a'

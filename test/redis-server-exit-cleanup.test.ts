@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { isProcessRunning } from '../src/servers/process-liveness.ts'
 
-const fixture = fileURLToPath(new URL('./redis-server-exit-fixture.ts', import.meta.url))
+const fixture = fileURLToPath(new URL('./support/exit-fixture.ts', import.meta.url))
 
 describe('a process that exits without stopping its servers', () => {
   it('takes them down with it', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RedisServer, startRedisForSuite } from '../src/servers/index.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 describe('startRedisForSuite', () => {
   const urlBefore = process.env.REDIS_URL

@@ -6,7 +6,7 @@ import {
   type RedisServerOptions,
   type StartedRedisServer,
 } from '../src/servers/index.ts'
-import { withClient } from './redis-server-clients.ts'
+import { withClient } from './support/fail-fast-client.ts'
 
 interface PersistenceCase {
   profile: PersistenceProfile

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { RedisServer, type StartedRedisServer } from '../src/servers/index.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 describe('RedisServer start and stop', () => {
   it('starts a server that answers PING and reports INFO', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { RedisServer, sweepLeftoverServers } from '../src/servers/index.ts'
 import { isProcessRunning } from '../src/servers/process-liveness.ts'
 import { serverDirLayout } from '../src/servers/server-dir.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 /** The pid of a process that has just exited: an owner that is gone. */
 async function pidOfAnEndedProcess(): Promise<number> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeSelfSignedCertificates, RedisServer, type TlsCertificateFiles } from '../src/servers/index.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 /** A plain client's bytes are no TLS handshake, so the server drops the connection. */
 const connectionDropped = /ECONNRESET|EPIPE|Connection is closed/

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { RedisServer } from '../src/servers/index.ts'
-import { ping } from './redis-server-clients.ts'
+import { ping } from './support/fail-fast-client.ts'
 
 describe('RedisServer with a unix socket', () => {
   it('answers PING on <dir>/redis.sock, which only its owner may open', async () => {

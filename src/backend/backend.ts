@@ -55,6 +55,7 @@ interface Settings {
 export class RedisResultBackend {
   readonly #connection: SharedConnection
   readonly #settings: Settings
+  #closed = false
   /** The key names this backend reads and writes. */
   readonly keys: KeyLayout
 
@@ -257,6 +258,10 @@ export class RedisResultBackend {
 
   /** Closes the connection (once every backend sharing it has closed). */
   async close(): Promise<void> {
+    // A second close (an explicit close, then `await using`) must not release a share that other
+    // backends on the same connection still hold.
+    if (this.#closed) return
+    this.#closed = true
     await this.#connection.release()
   }
 

@@ -34,6 +34,15 @@ interface CeleryException {
 
 export function encodeTaskMeta(meta: TaskMeta): string {
   const { result } = meta
+  if (result.state === 'SUCCESS') {
+    const problem = nonJsonPart(result.value, 'value')
+    if (problem) {
+      throw new BackendError(
+        'Serialization',
+        `result of task ${meta.taskId} would not read back as stored: ${problem}`,
+      )
+    }
+  }
   const document: Record<string, JsonValue> = {
     status: result.state,
     result: encodeResultField(meta),
@@ -66,6 +75,38 @@ function encodeResultField(meta: TaskMeta): JsonValue {
       return celeryException('Retry', result.message ?? null, 'celery.exceptions')
     case 'REVOKED':
       return celeryException('TaskRevokedError', result.reason ?? null, 'celery.exceptions')
+  }
+}
+
+/**
+ * JSON.stringify silently turns NaN and Infinity into null, drops undefined, flattens a Date or a
+ * Map, and throws a plain TypeError on a BigInt or a cycle. A value must come back as it was
+ * stored, so any of those is refused, with the path to the offending part.
+ */
+function nonJsonPart(value: unknown, path: string, seen = new Set<object>()): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return undefined
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${path} is ${value}`
+    case 'object': {
+      if (value === null) return undefined
+      if (seen.has(value)) return `${path} refers back to itself`
+      const prototype = Object.getPrototypeOf(value)
+      if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
+        return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not plain JSON`
+      }
+      seen.add(value)
+      for (const [key, item] of Object.entries(value)) {
+        const problem = nonJsonPart(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, seen)
+        if (problem) return problem
+      }
+      seen.delete(value)
+      return undefined
+    }
+    default:
+      return `${path} is ${typeof value === 'bigint' ? 'a BigInt' : typeof value}`
   }
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { RedisOptions } from 'ioredis'
 import { BackendError } from './errors.ts'
 
@@ -62,7 +63,8 @@ function tcpOptions(url: URL, display: string, tls: TlsOptions | undefined): Con
   const options: ConnectionTarget['options'] = { host, port, db: databaseFromPath(url.pathname, display) }
   if (url.username !== '') options.username = decode(url.username, display)
   if (url.password !== '') options.password = decode(url.password, display)
-  if (url.protocol === 'rediss:') options.tls = { servername: host, ...tls }
+  // RFC 6066 forbids an IP address as the TLS server name; Node then checks the IP against the certificate.
+  if (url.protocol === 'rediss:') options.tls = isIP(host) === 0 ? { servername: host, ...tls } : { ...tls }
   return options
 }
 
@@ -107,21 +109,30 @@ function invalid(display: string, reason: string): BackendError {
 
 /**
  * Replaces the password in any URL-like text with `***`, also when the text is not a valid URL,
- * since that is exactly when it gets printed in an error. The user info runs to the last `@`
- * before the query: a password with an unescaped `/` is still hidden, even though the URL
- * standard would end the authority there.
+ * since that is exactly when it gets printed in an error. The user info is taken to run to the
+ * last `@` anywhere in the text: a password with an unescaped `/`, `?` or `#` is still hidden,
+ * even though the URL standard would end the authority there. Query parameters named `pass` or
+ * `password` (also percent-encoded) are hidden too.
  */
 export function redactUrl(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? ''
   const rest = url.slice(scheme.length)
-  const queryStart = rest.search(/[?#]/)
-  const beforeQuery = queryStart === -1 ? rest : rest.slice(0, queryStart)
-  const query = queryStart === -1 ? '' : rest.slice(queryStart)
-  const at = beforeQuery.lastIndexOf('@')
-  const colon = beforeQuery.indexOf(':')
-  const safe =
-    at !== -1 && colon !== -1 && colon < at
-      ? `${beforeQuery.slice(0, colon)}:***${beforeQuery.slice(at)}`
-      : beforeQuery
-  return scheme + safe + query.replace(/([?&](?:pass|password)=)[^&#]*/gi, '$1***')
+  const at = rest.lastIndexOf('@')
+  const colon = rest.indexOf(':')
+  const hidden =
+    at !== -1 && colon !== -1 && colon < at ? `${rest.slice(0, colon)}:***${rest.slice(at)}` : rest
+  return (
+    scheme +
+    hidden.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, separator: string, name: string) =>
+      isPasswordParameter(name) ? `${separator}${name}=***` : whole,
+    )
+  )
+}
+
+function isPasswordParameter(name: string): boolean {
+  try {
+    return /^pass(word)?$/i.test(decodeURIComponent(name))
+  } catch {
+    return /pass/i.test(name)
+  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { type BarrierName, barrierNames } from '../src/index.ts'
 import { raceChord } from '../src/workloads/chord-race.ts'
 import { uniqueId, uniqueNamespace } from './support/meta.ts'
 import { useSuiteRedis } from './support/suite-redis.ts'
@@ -7,11 +8,16 @@ const redis = useSuiteRedis()
 
 const race = { total: 1_000, workers: 32, duplicateRate: 0.3 }
 
+// CHORDLAB_BARRIER=seed-incr runs the exactness test against a broken variant, to watch it fail.
+const barrierUnderTest = (process.env.CHORDLAB_BARRIER ?? 'reference') as BarrierName
+if (!barrierNames.includes(barrierUnderTest))
+  throw new Error(`CHORDLAB_BARRIER must be one of ${barrierNames.join(', ')}`)
+
 describe('a chord of 1,000 tasks completed by 32 connections with 30% duplicate deliveries', () => {
-  it.each([1, 7, 2026])('the reference barrier is exact (seed %i)', async seed => {
+  it.each([1, 7, 2026])(`the ${barrierUnderTest} barrier is exact (seed %i)`, async seed => {
     const result = await raceChord({
       url: redis.url(),
-      backend: { namespace: uniqueNamespace() },
+      backend: { namespace: uniqueNamespace(), barrier: barrierUnderTest },
       ...race,
       seed,
       chordId: uniqueId('race'),

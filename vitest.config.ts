@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config'
 // parallel; two workers match the two cores these machines have.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'property-tests/**/*.test.ts', 'chaos/**/*.test.ts', 'bench/**/*.test.ts', 'interop/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'property-tests/**/*.test.ts',
+      'chaos/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'interop/**/*.test.ts',
+    ],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { type BarrierName, barrierNames, barriers, type ChordBarrier } from './barrier/index.ts'
 import { decodeChordState, decodeTaskMeta, encodeChordState, encodeTaskMeta } from './codec.ts'
 import { type ConnectionOptions, SharedConnection } from './connection.ts'
-import { BackendError, toBackendError } from './errors.ts'
+import { BackendError, isBackendError, toBackendError } from './errors.ts'
 import { KeyLayout } from './keys.ts'
 import type { ChordInit, ChordProgress, ChordState, StoreOptions, TaskMeta } from './types.ts'
 import { parseRedisUrl, type TlsOptions } from './url.ts'
@@ -28,6 +28,15 @@ export interface BackendOptions extends ConnectionOptions {
   tls?: TlsOptions
   /** Refuse to store a result document larger than this many bytes (Redis's own limit is 512 MiB). @default 536_870_912 */
   maxValueBytes?: number
+  /**
+   * Also PUBLISH every stored document on the channel named by its key, in one MULTI with the SET,
+   * as Celery's own backend does. A Celery client blocked in `AsyncResult.get()` waits for that
+   * message and never re-reads the key, so without it such a client only sees a result chordlab
+   * stores after it started waiting when its timeout runs out. Off by default: it costs a second
+   * command per store and a pub/sub fan-out that clients which only poll do not need.
+   * @default false
+   */
+  publishResults?: boolean
 }
 
 export const backendDefaults = {
@@ -35,6 +44,7 @@ export const backendDefaults = {
   chordTtlSeconds: 86_400,
   barrier: 'reference',
   maxValueBytes: 512 * 1024 * 1024,
+  publishResults: false,
 } as const
 
 /** MGET and pipelines are cut into chunks of this many keys, so one huge batch never blocks Redis for long. */
@@ -45,6 +55,7 @@ interface Settings {
   chordTtlSeconds: number | null
   barrier: ChordBarrier
   maxValueBytes: number
+  publishResults: boolean
   display: string
 }
 
@@ -97,7 +108,10 @@ export class RedisResultBackend {
     return new RedisResultBackend(this.#connection, this.#settings, this.keys.withResultPrefix(prefix))
   }
 
-  /** Stores (or replaces) a result; with a TTL, value and expiry are set by one SET … EX. */
+  /**
+   * Stores (or replaces) a result; with a TTL, value and expiry are set by one SET … EX (followed by
+   * a PUBLISH in the same MULTI with `publishResults`).
+   */
   async storeResult(meta: TaskMeta, options: StoreOptions = {}): Promise<void> {
     const ttl = this.#ttlFor(options)
     const value = this.#encode(meta)
@@ -138,8 +152,10 @@ export class RedisResultBackend {
     const replies = await this.#run('storeResults', client => {
       const pipeline = client.pipeline()
       for (const [taskId, value] of values) {
-        if (ttl === null) pipeline.set(this.keys.result(taskId), value)
-        else pipeline.set(this.keys.result(taskId), value, 'EX', ttl)
+        const key = this.keys.result(taskId)
+        if (ttl === null) pipeline.set(key, value)
+        else pipeline.set(key, value, 'EX', ttl)
+        if (this.#settings.publishResults) pipeline.publish(key, value)
       }
       return pipeline.exec()
     })
@@ -184,6 +200,9 @@ export class RedisResultBackend {
    * Creates a chord: its state, its counter at 0 and its members hash, in one script. Calling it
    * again for an existing chord with the same total changes nothing (safe to retry); with another
    * total it is an `InvalidInput` error. Returns false when the chord already existed.
+   *
+   * A `Serialization` error when Celery's own barrier keys exist for this id: a second, separate
+   * barrier beside Celery's would count only chordlab's completions (see #refuseCeleryChord).
    */
   async chordInit(init: ChordInit): Promise<boolean> {
     assertId(init.chordId, 'chord id')
@@ -210,6 +229,7 @@ export class RedisResultBackend {
       taskIds,
       createdAt,
     })
+    await this.#refuseCeleryChord('chordInit', init.chordId)
     const keys = this.keys.chord(init.chordId)
     const ttlMs = (this.#settings.chordTtlSeconds ?? 0) * 1000
     const created = await this.#run('chordInit', client =>
@@ -221,13 +241,22 @@ export class RedisResultBackend {
   /**
    * Counts one completed header task. Idempotent per task id: a duplicate delivery is reported
    * with `counted: false` and never moves the count. Exactly one call per chord gets `isLast: true`.
-   * A `NotFound` error when the chord does not exist (never created, deleted or expired).
+   * A `NotFound` error when the chord does not exist (never created, deleted or expired); a
+   * `Serialization` error instead when the id is a live Celery chord's (see #refuseCeleryChord).
    */
   async chordCompleteTask(chordId: string, taskId: string): Promise<ChordProgress> {
     assertId(chordId, 'chord id')
     assertId(taskId, 'task id')
     const keys = this.keys.chord(chordId)
-    return this.#run('chordCompleteTask', client => this.#settings.barrier.complete(client, keys, taskId))
+    try {
+      return await this.#run('chordCompleteTask', client =>
+        this.#settings.barrier.complete(client, keys, taskId),
+      )
+    } catch (error) {
+      // Only the failing path pays for the look at Celery's keys; nothing was counted either way.
+      if (isBackendError(error, 'NotFound')) await this.#refuseCeleryChord('chordCompleteTask', chordId)
+      throw error
+    }
   }
 
   /** The chord's state with its live `completed` count, or null when it does not exist. */
@@ -290,7 +319,46 @@ export class RedisResultBackend {
 
   #setResult(client: Redis, taskId: string, value: string, ttl: number | null): Promise<unknown> {
     const key = this.keys.result(taskId)
+    if (this.#settings.publishResults) {
+      const transaction = client.multi()
+      if (ttl === null) transaction.set(key, value)
+      else transaction.set(key, value, 'EX', ttl)
+      return transaction
+        .publish(key, value)
+        .exec()
+        .then(replies => {
+          throwFirstReplyError(replies, 'storeResult', this.url)
+        })
+    }
     return ttl === null ? client.set(key, value) : client.set(key, value, 'EX', ttl)
+  }
+
+  /**
+   * Celery keeps a chord's barrier in `celery-taskset-meta-{id}.s`, `.j` and `.t`, and only Celery's
+   * worker can complete it: the callback's signature travels in the header tasks' messages, never
+   * in Redis. Counting a task with chordlab's barrier under such an id would be a second, separate
+   * count that Celery never sees (and the other way round), so both chordInit and a
+   * chordCompleteTask that finds no chordlab chord refuse with a `Serialization` error naming
+   * Celery's keys. The look is a command of its own, not part of chordlab's scripts: a Celery chord
+   * created under the same id after a successful chordInit is not detected.
+   */
+  async #refuseCeleryChord(operation: string, chordId: string): Promise<void> {
+    const celery = this.keys.celeryChord(chordId)
+    const candidates = [celery.size, celery.joined, celery.added]
+    const replies = await this.#run(operation, client => {
+      const pipeline = client.pipeline()
+      for (const key of candidates) pipeline.exists(key)
+      return pipeline.exec()
+    })
+    throwFirstReplyError(replies, operation, this.url)
+    const present = candidates.filter((_key, index) => replies?.[index]?.[1] === 1)
+    if (present.length === 0) return
+    throw new BackendError(
+      'Serialization',
+      `${operation} on ${this.url}: chord ${chordId} is a Celery chord (Celery's barrier keys exist: ` +
+        `${present.join(', ')}); chordlab does not count into Celery's barrier, whose callback only ` +
+        `Celery's worker knows. Complete its tasks through Celery, or give chordlab's chord another id`,
+    )
   }
 
   async #run<T>(operation: string, action: (client: Redis) => Promise<T>): Promise<T> {
@@ -325,6 +393,7 @@ function settingsFrom(options: BackendOptions, display: string): Settings {
     chordTtlSeconds: ttl(options.chordTtlSeconds, backendDefaults.chordTtlSeconds, 'chordTtlSeconds'),
     barrier: barriers[barrierName],
     maxValueBytes,
+    publishResults: options.publishResults ?? backendDefaults.publishResults,
     display,
   }
 }

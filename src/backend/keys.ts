@@ -5,12 +5,17 @@
  * `celery-chord-counter-{chordId}`, plus one key of chordlab's own, `celery-chord-members-{chordId}`,
  * the hash that makes the barrier idempotent. A namespace (Celery's `global_keyprefix`) goes in
  * front of every key; `withPrefix` replaces only the result prefix, as the spec's `with_prefix` does.
+ *
+ * Celery's own chord barrier lives under `celery-taskset-meta-{groupId}` with the suffixes `.s`,
+ * `.j` and `.t`. chordlab never writes those keys; it only looks for them, to refuse to run its
+ * barrier on a chord id that Celery's barrier is counting.
  */
 
 export const defaultResultPrefix = 'celery-task-meta-'
 const chordStatePrefix = 'celery-chord-'
 const chordCounterPrefix = 'celery-chord-counter-'
 const chordMembersPrefix = 'celery-chord-members-'
+const celeryGroupPrefix = 'celery-taskset-meta-'
 
 /** The keys of one chord, in the order the Lua scripts take them. */
 export interface ChordKeys {
@@ -20,6 +25,16 @@ export interface ChordKeys {
   counter: string
   /** Hash: one field per counted task id, plus the chord's total and the finishing call (see barrier). */
   members: string
+}
+
+/** The keys of Celery's own chord barrier (Celery's Redis backend, `on_chord_part_return`). */
+export interface CeleryChordKeys {
+  /** Integer: the chord size, written while the header is sent (`set_chord_size`). */
+  size: string
+  /** Sorted set (a list with `result_chord_ordered: False`): one member per finished header task. */
+  joined: string
+  /** Integer: tasks added to the chord at run time (`Task.add_to_chord`). */
+  added: string
 }
 
 export class KeyLayout {
@@ -45,6 +60,12 @@ export class KeyLayout {
       counter: `${this.namespace}${chordCounterPrefix}${chordId}`,
       members: `${this.namespace}${chordMembersPrefix}${chordId}`,
     }
+  }
+
+  /** Where Celery keeps the barrier of the chord whose header group has id `groupId`. */
+  celeryChord(groupId: string): CeleryChordKeys {
+    const group = `${this.namespace}${celeryGroupPrefix}${groupId}`
+    return { size: `${group}.s`, joined: `${group}.j`, added: `${group}.t` }
   }
 }
 

@@ -1,4 +1,5 @@
 import { BackendError } from './errors.ts'
+import { isStorableTimestamp } from './timestamps.ts'
 import type { TaskMeta } from './types.ts'
 
 /** Longest task or chord id accepted; UUIDs are 36 characters, Celery ids are usually UUIDs. */
@@ -87,8 +88,11 @@ export function assertTaskMeta(meta: unknown): asserts meta is TaskMeta {
   if (taskName !== null && typeof taskName !== 'string') throw fail('taskName must be a string or null')
   if (worker !== null && typeof worker !== 'string') throw fail('worker must be a string or null')
   for (const [name, value] of Object.entries({ createdAt, startedAt, completedAt })) {
-    if (value !== null && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
-      throw fail(`${name} must be a valid Date or null`)
+    if (
+      value !== null &&
+      !(value instanceof Date && !Number.isNaN(value.getTime()) && isStorableTimestamp(value))
+    ) {
+      throw fail(`${name} must be a valid Date in the years 1 to 9999, or null`)
     }
   }
   if (typeof result !== 'object' || result === null) throw fail('result must be an object with a state')

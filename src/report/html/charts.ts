@@ -28,7 +28,8 @@ export function barChart(options: {
 }): string {
   const { bars } = options
   const rowHeight = 22
-  const labelWidth = 230
+  // Roughly 7 px per character at 12 px system-ui, so long labels are not clipped on the left.
+  const labelWidth = Math.min(380, Math.max(120, 12 + 7 * Math.max(...bars.map(bar => bar.label.length))))
   const height = margin.top + bars.length * rowHeight + 30
   const max = Math.max(...bars.map(bar => bar.value), options.referenceLine?.value ?? 0, Number.MIN_VALUE)
   const plotWidth = width - labelWidth - margin.right - 70

@@ -1,12 +1,16 @@
 import { UsageError } from './arguments.ts'
 import { type Command, notYet } from './command.ts'
+import { chaosCommand } from './commands/chaos.ts'
 import { demoCommand } from './commands/demo.ts'
+import { propsCommand } from './commands/props.ts'
+import { toxiproxyCommand } from './commands/toxiproxy.ts'
 
 const commands: Command[] = [
   demoCommand,
   notYet('bench', 'latency and throughput benchmarks', 'issue 3'),
-  notYet('props', 'property-based chord tests', 'issue 4'),
-  notYet('chaos', 'fault scenarios', 'issue 5'),
+  propsCommand,
+  chaosCommand,
+  toxiproxyCommand,
 ]
 
 function usage(): string {

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util'
+import { runChaos } from '../../../chaos/run-chaos.ts'
+import { chaosScenarioIds } from '../../../chaos/scenarios.ts'
+import { chaosSizes } from '../../../chaos/support/scenario.ts'
+import { providerOrder } from '../../faults/provider-chain.ts'
+import type { ToxiproxyProviderKind } from '../../faults/started-toxiproxy.ts'
+import { finishRun, runDirectory, startRun } from '../../report/run-results.ts'
+import type { SectionRenderer } from '../../report/section.ts'
+import { chaosSection } from '../../report/sections/chaos.ts'
+import { writeReport } from '../../report/write-report.ts'
+import { UsageError, wholeNumber } from '../arguments.ts'
+import type { Command } from '../command.ts'
+
+const profiles = ['quick', 'full'] as const
+
+export const chaosCommand: Command = {
+  name: 'chaos',
+  help: `fault scenarios (Toxiproxy, Redis kill/restart per persistence profile) judged by the history checker
+  --scenario ${chaosScenarioIds.join(',')} (all)  --profile quick|full (quick)
+  --redis local|docker (local)  --toxiproxy ${providerOrder.join('|')} (first that answers)
+  --seed N (1)  --out DIR (reports)`,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        scenario: { type: 'string' },
+        profile: { type: 'string', default: 'quick' },
+        redis: { type: 'string', default: 'local' },
+        toxiproxy: { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        out: { type: 'string', default: 'reports' },
+      },
+    })
+    const profile = oneOf(values.profile, profiles, '--profile')
+    const redis = oneOf(values.redis, ['local', 'docker'] as const, '--redis')
+    const toxiproxyFrom =
+      values.toxiproxy === undefined ? undefined : oneOf(values.toxiproxy, providerOrder, '--toxiproxy')
+    const scenarios = chosenScenarios(values.scenario)
+
+    const startedAt = new Date()
+    const progress = progressPrinter()
+    const { section, redis: redisEnvironment } = await runChaos({
+      size: chaosSizes[profile],
+      scenarios,
+      redis,
+      toxiproxyFrom: toxiproxyFrom as ToxiproxyProviderKind | undefined,
+      seed: wholeNumber(values.seed, '--seed', 0),
+      progress: progress.line,
+    }).finally(progress.done)
+    let results = startRun({ suite: 'chaos', profile, redis: redisEnvironment, now: startedAt })
+    results.sections.chaos = section
+    results = finishRun(results)
+    // writeReport takes SectionRenderer<never>, which no renderer with a typed parse() satisfies.
+    const report = writeReport(runDirectory(results, values.out), results, [
+      chaosSection as unknown as SectionRenderer<never>,
+    ])
+
+    console.log(`Toxiproxy: ${section.toxiproxy.description}`)
+    for (const scenario of section.scenarios) {
+      const seconds = (scenario.durationMs / 1000).toFixed(1)
+      console.log(
+        `${scenario.status === 'failed' ? '✗' : '✓'} ${scenario.status.padEnd(7)} ${scenario.id.padEnd(14)} ${seconds.padStart(6)} s`,
+      )
+      for (const expectation of scenario.expectations.filter(each => !each.met)) {
+        console.log(`    not met: ${expectation.statement}: ${expectation.detail}`)
+      }
+      if (scenario.skipReason !== null) console.log(`    skipped: ${scenario.skipReason}`)
+    }
+    console.log(`\nReport: ${report.summaryFile} and ${report.pageFile}`)
+    return section.scenarios.some(scenario => scenario.status === 'failed') ? 1 : 0
+  },
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`)
+  return value as T
+}
+
+function chosenScenarios(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined
+  const names = list.split(',').map(name => name.trim())
+  const unknown = names.filter(name => !chaosScenarioIds.includes(name))
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UsageError(
+      `--scenario takes a comma-separated list of ${chaosScenarioIds.join(', ')}; unknown: ${unknown.join(', ')}`,
+    )
+  }
+  return names
+}
+
+/** A live line on stderr on a terminal; plain timestamped lines in CI or when stderr is a file or pipe. */
+function progressPrinter(): { line: (text: string) => void; done: () => void } {
+  const live = process.stderr.isTTY === true && !process.env.CI
+  const started = Date.now()
+  const stamp = () => `[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`
+  if (!live) return { line: text => process.stderr.write(`${stamp()} ${text}\n`), done: () => {} }
+  return {
+    line: text =>
+      process.stderr.write(`\r\x1b[K${stamp()} ${text.slice(0, (process.stderr.columns ?? 100) - 8)}`),
+    done: () => process.stderr.write('\r\x1b[K'),
+  }
+}

@@ -1,17 +1,12 @@
 import { UsageError } from './arguments.ts'
-import { type Command, notYet } from './command.ts'
+import type { Command } from './command.ts'
+import { benchCommand } from './commands/bench.ts'
 import { chaosCommand } from './commands/chaos.ts'
 import { demoCommand } from './commands/demo.ts'
 import { propsCommand } from './commands/props.ts'
 import { toxiproxyCommand } from './commands/toxiproxy.ts'
 
-const commands: Command[] = [
-  demoCommand,
-  notYet('bench', 'latency and throughput benchmarks', 'issue 3'),
-  propsCommand,
-  chaosCommand,
-  toxiproxyCommand,
-]
+const commands: Command[] = [demoCommand, benchCommand, propsCommand, chaosCommand, toxiproxyCommand]
 
 function usage(): string {
   const lines = commands.map(

@@ -18,7 +18,7 @@ export interface WrittenReport {
 export function writeReport(
   dir: string,
   results: RunResults,
-  renderers: ReadonlyArray<SectionRenderer<never>>,
+  renderers: ReadonlyArray<SectionRenderer<unknown>>,
 ): WrittenReport {
   mkdirSync(dir, { recursive: true })
   const report: WrittenReport = {
@@ -33,16 +33,16 @@ export function writeReport(
   return report
 }
 
-function present(results: RunResults, renderers: ReadonlyArray<SectionRenderer<never>>) {
+function present(results: RunResults, renderers: ReadonlyArray<SectionRenderer<unknown>>) {
   return renderers
     .filter(renderer => renderer.id in results.sections)
-    .map(renderer => {
-      const typed = renderer as unknown as SectionRenderer<unknown>
-      return { renderer: typed, data: typed.parse(results.sections[renderer.id]) }
-    })
+    .map(renderer => ({ renderer, data: renderer.parse(results.sections[renderer.id]) }))
 }
 
-export function renderSummary(results: RunResults, renderers: ReadonlyArray<SectionRenderer<never>>): string {
+export function renderSummary(
+  results: RunResults,
+  renderers: ReadonlyArray<SectionRenderer<unknown>>,
+): string {
   const sections = present(results, renderers).map(
     ({ renderer, data }) => `## ${renderer.title}\n\n${renderer.markdown(data).trim()}\n`,
   )
@@ -55,7 +55,7 @@ export function renderSummary(results: RunResults, renderers: ReadonlyArray<Sect
   ].join('\n')
 }
 
-export function renderPage(results: RunResults, renderers: ReadonlyArray<SectionRenderer<never>>): string {
+export function renderPage(results: RunResults, renderers: ReadonlyArray<SectionRenderer<unknown>>): string {
   const body = present(results, renderers)
     .map(
       ({ renderer, data }) =>

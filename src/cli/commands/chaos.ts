@@ -5,11 +5,11 @@ import { chaosSizes } from '../../../chaos/support/scenario.ts'
 import { providerOrder } from '../../faults/provider-chain.ts'
 import type { ToxiproxyProviderKind } from '../../faults/started-toxiproxy.ts'
 import { finishRun, runDirectory, startRun } from '../../report/run-results.ts'
-import type { SectionRenderer } from '../../report/section.ts'
 import { chaosSection } from '../../report/sections/chaos.ts'
 import { writeReport } from '../../report/write-report.ts'
 import { UsageError, wholeNumber } from '../arguments.ts'
 import type { Command } from '../command.ts'
+import { progressPrinter } from '../progress.ts'
 
 const profiles = ['quick', 'full'] as const
 
@@ -50,10 +50,7 @@ export const chaosCommand: Command = {
     let results = startRun({ suite: 'chaos', profile, redis: redisEnvironment, now: startedAt })
     results.sections.chaos = section
     results = finishRun(results)
-    // writeReport takes SectionRenderer<never>, which no renderer with a typed parse() satisfies.
-    const report = writeReport(runDirectory(results, values.out), results, [
-      chaosSection as unknown as SectionRenderer<never>,
-    ])
+    const report = writeReport(runDirectory(results, values.out), results, [chaosSection])
 
     console.log(`Toxiproxy: ${section.toxiproxy.description}`)
     for (const scenario of section.scenarios) {
@@ -87,17 +84,4 @@ function chosenScenarios(list: string | undefined): string[] | undefined {
     )
   }
   return names
-}
-
-/** A live line on stderr on a terminal; plain timestamped lines in CI or when stderr is a file or pipe. */
-function progressPrinter(): { line: (text: string) => void; done: () => void } {
-  const live = process.stderr.isTTY === true && !process.env.CI
-  const started = Date.now()
-  const stamp = () => `[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`
-  if (!live) return { line: text => process.stderr.write(`${stamp()} ${text}\n`), done: () => {} }
-  return {
-    line: text =>
-      process.stderr.write(`\r\x1b[K${stamp()} ${text.slice(0, (process.stderr.columns ?? 100) - 8)}`),
-    done: () => process.stderr.write('\r\x1b[K'),
-  }
 }

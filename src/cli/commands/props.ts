@@ -10,7 +10,6 @@ import { describeCheck } from '../../../property-tests/support/check-property.ts
 import { type Profile, profiles } from '../../../property-tests/support/definition.ts'
 import { barrierNames } from '../../backend/barrier/index.ts'
 import { finishRun, runDirectory, startRun } from '../../report/run-results.ts'
-import type { SectionRenderer } from '../../report/section.ts'
 import {
   isBadVerdict,
   type PropsCheck,
@@ -82,8 +81,7 @@ export const propsCommand: Command = {
       checks,
     }
     results = finishRun(results)
-    // writeReport takes SectionRenderer<never>, which no renderer with a typed parse() satisfies.
-    const renderers = [propsSection as unknown as SectionRenderer<never>]
+    const renderers = [propsSection]
     const report = writeReport(runDirectory(results, values.out), results, renderers)
 
     console.log(`\n${checks.length} checks (profile ${profile}):`)

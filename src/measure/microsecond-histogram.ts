@@ -1,15 +1,8 @@
 import * as hdr from 'hdr-histogram-js'
+import type { SampleSummary } from './percentiles.ts'
 
-export interface HistogramSummaryUs {
-  count: number
-  mean: number
-  min: number
-  p50: number
-  p75: number
-  p99: number
-  p999: number
-  max: number
-}
+/** A histogram has no per-sample spread to give a margin of error from; otherwise the same summary. */
+export type HistogramSummaryUs = Omit<SampleSummary, 'rmePercent'>
 
 /**
  * Latencies recorded as whole microseconds in an HDR histogram (3 significant digits). autocannon's

@@ -1,3 +1,4 @@
+import { failoverScenario } from './failover.ts'
 import { latencyScenario } from './latency.ts'
 import { partitionScenario } from './partition.ts'
 import { redisRestartScenario } from './redis-restart.ts'
@@ -12,6 +13,7 @@ export const chaosScenarios: readonly ChaosScenario[] = [
   upstreamFaultsScenario,
   partitionScenario,
   redisRestartScenario,
+  failoverScenario,
 ]
 
 export const chaosScenarioIds = chaosScenarios.map(scenario => scenario.id)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for chordlab, and does nothing that is already done:
 #   1. checks Node (>= 20.19);
-#   2. installs redis-server (and openssl, for the TLS tests) with apt when missing;
+#   2. installs redis-server, redis-sentinel (for the Sentinel group) and openssl (for the TLS
+#      tests) with apt when missing;
 #   3. installs python3-celery and python3-redis with apt when Debian's /usr/bin/python3 cannot
 #      import them (for the interop suite, interop/); when that fails it says so in one line and
 #      goes on, and the interop suite skips itself;
@@ -22,10 +23,15 @@ fi
 
 missing=()
 command -v "${REDIS_SERVER_BIN:-redis-server}" >/dev/null 2>&1 || missing+=(redis-server)
+command -v "${REDIS_SENTINEL_BIN:-redis-sentinel}" >/dev/null 2>&1 || missing+=(redis-sentinel)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ -n "${REDIS_SERVER_BIN:-}" ] && [[ " ${missing[*]} " == *" redis-server "* ]]; then
     say "REDIS_SERVER_BIN=$REDIS_SERVER_BIN is not an executable" >&2
+    exit 1
+  fi
+  if [ -n "${REDIS_SENTINEL_BIN:-}" ] && [[ " ${missing[*]} " == *" redis-sentinel "* ]]; then
+    say "REDIS_SENTINEL_BIN=$REDIS_SENTINEL_BIN is not an executable" >&2
     exit 1
   fi
   if command -v apt-get >/dev/null 2>&1; then
@@ -33,8 +39,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    say "missing: ${missing[*]}. Install the package redis-server (Debian/Ubuntu), redis (Homebrew, Fedora)," >&2
-    say "or set REDIS_SERVER_BIN to a compatible server such as valkey-server." >&2
+    say "missing: ${missing[*]}. Install the packages redis-server and redis-sentinel (Debian/Ubuntu), redis" >&2
+    say "(Homebrew, Fedora), or set REDIS_SERVER_BIN and REDIS_SENTINEL_BIN to compatible binaries such as" >&2
+    say "valkey-server and valkey-sentinel." >&2
     exit 1
   fi
 fi

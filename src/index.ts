@@ -2,11 +2,18 @@ export { type BackendOptions, backendDefaults, RedisResultBackend } from './back
 export type { BarrierName } from './backend/barrier/index.ts'
 export { barrierNames } from './backend/barrier/index.ts'
 export type { ConnectionOptions } from './backend/connection.ts'
-export type { BackendErrorKind } from './backend/errors.ts'
-export { BackendError, isBackendError } from './backend/errors.ts'
+export type { AppliedWrite, BackendErrorKind } from './backend/errors.ts'
+export { BackendError, isBackendError, ReplicationError } from './backend/errors.ts'
 export type { JsonValue } from './backend/json.ts'
 export type { ChordKeys } from './backend/keys.ts'
 export { KeyLayout } from './backend/keys.ts'
+export type {
+  ClusterTarget,
+  NodeAddress,
+  NodeCredentials,
+  RedisTarget,
+  SentinelTarget,
+} from './backend/target.ts'
 export type {
   ChordInit,
   ChordProgress,

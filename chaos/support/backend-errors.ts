@@ -9,10 +9,13 @@ import type { ErrorClass } from '../../src/history/operation-history.ts'
  */
 export function classifyBackendError(error: unknown): ErrorClass {
   if (!isBackendError(error)) return { outcome: 'fail', kind: 'untyped' }
-  return { outcome: error.kind === 'Connection' ? 'unknown' : 'fail', kind: error.kind }
+  // A Replication error (waitReplicas) was applied on the primary but not confirmed on replicas:
+  // a failover may still lose it, so it is unknown too.
+  const unknown = error.kind === 'Connection' || error.kind === 'Replication'
+  return { outcome: unknown ? 'unknown' : 'fail', kind: error.kind }
 }
 
 /** Whether redelivering the task can help: not when the chord is gone or the input was refused. */
 export function worthRedelivering(errorKind: string): boolean {
-  return errorKind === 'Connection' || errorKind === 'Redis'
+  return errorKind === 'Connection' || errorKind === 'Redis' || errorKind === 'Replication'
 }

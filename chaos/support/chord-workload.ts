@@ -4,6 +4,7 @@ import { Redis } from 'ioredis'
 import { RedisResultBackend } from '../../src/backend/backend.ts'
 import type { BarrierName } from '../../src/backend/barrier/index.ts'
 import type { ConnectionOptions } from '../../src/backend/connection.ts'
+import type { RedisTarget } from '../../src/backend/target.ts'
 import type { ChordProgress } from '../../src/backend/types.ts'
 import {
   type ChordCheck,
@@ -17,10 +18,13 @@ import { classifyBackendError, worthRedelivering } from './backend-errors.ts'
 import { timedOut, withinDeadline } from './deadline.ts'
 
 export interface ChordWorkloadOptions {
-  /** Where the workers connect: through the proxy, usually. */
-  workerUrl: string
-  /** Where the chord is created and its final state read: straight to Redis, past every fault. */
-  verifyUrl: string
+  /** Where the workers connect: through the proxy, usually; a cluster or Sentinel target for failovers. */
+  workerUrl: RedisTarget
+  /**
+   * Where the chord is created and its final state read: straight to Redis, past every fault. The
+   * finishing task is read from a URL only (a cluster or Sentinel target reports none).
+   */
+  verifyUrl: RedisTarget
   barrier: BarrierName
   total: number
   /** Each worker is one backend, one connection. */
@@ -30,7 +34,7 @@ export interface ChordWorkloadOptions {
   /** Seeds the delivery order and the duplicates. */
   seed: number
   /** The workers' connection settings: a short command timeout turns lost replies into `unknown` quickly. */
-  connection: ConnectionOptions
+  connection: ConnectionOptions & { waitReplicas?: number; waitTimeoutMs?: number }
   /** A delivery whose call failed or ended unknown is redelivered up to this many times in all. @default 40 */
   maxAttempts?: number
   /** Pause before a redelivery. @default 50 */
@@ -172,12 +176,13 @@ function plannedDeliveries(total: number, duplicateRate: number, random: () => n
  * in the members hash (field ' finisher' = '<task id> <call token>', see lua/chordComplete-2.lua).
  */
 async function readFinalState(
-  verifyUrl: string,
+  verifyUrl: RedisTarget,
   verifier: RedisResultBackend,
   chordId: string,
 ): Promise<FinalChordState> {
   const state = await verifier.chordGetState(chordId)
   if (state === null) return { exists: false, count: 0, finisherTaskId: null }
+  if (typeof verifyUrl !== 'string') return { exists: true, count: state.completed, finisherTaskId: null }
   const client = new Redis(verifyUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,

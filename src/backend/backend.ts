@@ -1,11 +1,24 @@
-import type { Redis } from 'ioredis'
 import { type BarrierName, barrierNames, barriers, type ChordBarrier } from './barrier/index.ts'
+import { type BatchItem, type CommandCall, getMany, type Reply, runBatch } from './batch.ts'
 import { decodeChordState, decodeTaskMeta, encodeChordState, encodeTaskMeta } from './codec.ts'
-import { type ConnectionOptions, SharedConnection } from './connection.ts'
-import { BackendError, isBackendError, toBackendError } from './errors.ts'
-import { KeyLayout } from './keys.ts'
+import {
+  type ConnectionOptions,
+  connectionDefaults,
+  type RedisClient,
+  SharedConnection,
+} from './connection.ts'
+import {
+  type AppliedWrite,
+  BackendError,
+  isBackendError,
+  ReplicationError,
+  toBackendError,
+} from './errors.ts'
+import { defaultResultPrefix, KeyLayout } from './keys.ts'
+import { acknowledgedReplicas, type ReplicationRequirement } from './replication.ts'
+import { type RedisTarget, resolveTarget } from './target.ts'
 import type { ChordInit, ChordProgress, ChordState, StoreOptions, TaskMeta } from './types.ts'
-import { parseRedisUrl, type TlsOptions } from './url.ts'
+import type { TlsOptions } from './url.ts'
 import { assertChordTotal, assertId, assertPrefix, assertTaskMeta, assertTtlSeconds } from './validate.ts'
 
 export interface BackendOptions extends ConnectionOptions {
@@ -24,7 +37,7 @@ export interface BackendOptions extends ConnectionOptions {
   chordTtlSeconds?: number | null
   /** The barrier `chordCompleteTask` uses. Only `reference` is exact; the others are test subjects. @default 'reference' */
   barrier?: BarrierName
-  /** Certificates for `rediss://` URLs. */
+  /** Certificates for `rediss://` URLs, and for cluster and Sentinel targets with `tls: true`. */
   tls?: TlsOptions
   /** Refuse to store a result document larger than this many bytes (Redis's own limit is 512 MiB). @default 536_870_912 */
   maxValueBytes?: number
@@ -37,6 +50,17 @@ export interface BackendOptions extends ConnectionOptions {
    * @default false
    */
   publishResults?: boolean
+  /**
+   * After every result write, chord creation and chord completion, WAIT until this many replicas
+   * acknowledged it; when fewer do within `waitTimeoutMs`, the call rejects with a
+   * {@link ReplicationError} (kind `Replication`) that carries what the write did. Replication is
+   * asynchronous otherwise: a failover can lose writes that were acknowledged. WAIT holds the
+   * connection, so with a replica down every write waits the full timeout.
+   * @default 0 (no WAIT)
+   */
+  waitReplicas?: number
+  /** How long WAIT waits for `waitReplicas`; below `commandTimeoutMs`. @default 1_000 */
+  waitTimeoutMs?: number
 }
 
 export const backendDefaults = {
@@ -45,6 +69,8 @@ export const backendDefaults = {
   barrier: 'reference',
   maxValueBytes: 512 * 1024 * 1024,
   publishResults: false,
+  waitReplicas: 0,
+  waitTimeoutMs: 1_000,
 } as const
 
 /** MGET and pipelines are cut into chunks of this many keys, so one huge batch never blocks Redis for long. */
@@ -56,12 +82,15 @@ interface Settings {
   barrier: ChordBarrier
   maxValueBytes: number
   publishResults: boolean
+  replication: ReplicationRequirement | undefined
   display: string
 }
 
 /**
  * A Redis result backend for task systems: Celery-compatible result documents and an exact,
- * idempotent chord barrier. One instance holds one connection; operations may run concurrently.
+ * idempotent chord barrier. One instance holds one client (one connection; one per node on a
+ * cluster); operations may run concurrently. It runs on one server (a URL), a Redis Cluster
+ * (`{ cluster: [...] }`) or a Sentinel group (`{ sentinels: [...], name }`).
  */
 export class RedisResultBackend {
   readonly #connection: SharedConnection
@@ -70,27 +99,34 @@ export class RedisResultBackend {
   /** The key names this backend reads and writes. */
   readonly keys: KeyLayout
 
-  constructor(url: string, options?: BackendOptions)
+  constructor(target: RedisTarget, options?: BackendOptions)
   /** @internal used by withPrefix to share the connection. */
-  constructor(url: SharedConnection, options: Settings, keys: KeyLayout)
-  constructor(url: string | SharedConnection, options: BackendOptions | Settings = {}, keys?: KeyLayout) {
-    if (url instanceof SharedConnection) {
-      this.#connection = url.share()
+  constructor(target: SharedConnection, options: Settings, keys: KeyLayout)
+  constructor(
+    target: RedisTarget | SharedConnection,
+    options: BackendOptions | Settings = {},
+    keys?: KeyLayout,
+  ) {
+    if (target instanceof SharedConnection) {
+      this.#connection = target.share()
       this.#settings = options as Settings
       this.keys = keys ?? new KeyLayout()
       return
     }
     const backendOptions = options as BackendOptions
-    const target = parseRedisUrl(url, backendOptions.tls)
-    this.#settings = settingsFrom(backendOptions, target.display)
+    const resolved = resolveTarget(target, backendOptions.tls)
+    this.#settings = settingsFrom(backendOptions, resolved.display)
     if (backendOptions.namespace !== undefined && backendOptions.namespace !== '') {
       assertPrefix(backendOptions.namespace, 'namespace')
     }
-    this.keys = new KeyLayout(backendOptions.namespace)
-    this.#connection = new SharedConnection(target, backendOptions)
+    this.keys = new KeyLayout(backendOptions.namespace, defaultResultPrefix, resolved.kind === 'cluster')
+    this.#connection = new SharedConnection(resolved, backendOptions)
   }
 
-  /** The server this backend talks to, with any password replaced by `***`. */
+  /**
+   * What this backend talks to, safe to print: the URL with any password replaced by `***`,
+   * `cluster host:port,…` or `sentinel name@host:port,…`.
+   */
   get url(): string {
     return this.#settings.display
   }
@@ -116,6 +152,9 @@ export class RedisResultBackend {
     const ttl = this.#ttlFor(options)
     const value = this.#encode(meta)
     await this.#run('storeResult', client => this.#setResult(client, meta.taskId, value, ttl))
+    await this.#confirmReplicated('storeResult', [this.keys.result(meta.taskId)], {
+      operation: 'storeResult',
+    })
   }
 
   /** The stored result, or null when there is none (never stored, deleted or expired). */
@@ -143,37 +182,40 @@ export class RedisResultBackend {
   }
 
   /**
-   * Stores many results in one pipeline. Every meta is checked first, so bad input writes nothing.
-   * The writes are not one transaction: after a `Connection` error some may have been applied.
+   * Stores many results in one pipeline (one per node on a cluster). Every meta is checked first,
+   * so bad input writes nothing. The writes are not one transaction: after a `Connection` error
+   * some may have been applied.
    */
   async storeResults(metas: readonly TaskMeta[], options: StoreOptions = {}): Promise<void> {
     const ttl = this.#ttlFor(options)
-    const values = metas.map(meta => [meta.taskId, this.#encode(meta)] as const)
-    const replies = await this.#run('storeResults', client => {
-      const pipeline = client.pipeline()
-      for (const [taskId, value] of values) {
-        const key = this.keys.result(taskId)
-        if (ttl === null) pipeline.set(key, value)
-        else pipeline.set(key, value, 'EX', ttl)
-        if (this.#settings.publishResults) pipeline.publish(key, value)
+    const items = metas.map((meta): BatchItem => {
+      const key = this.keys.result(meta.taskId)
+      const value = this.#encode(meta)
+      return {
+        key,
+        commands: [
+          ttl === null ? ['set', key, value] : ['set', key, value, 'EX', ttl],
+          ...(this.#settings.publishResults ? [['publish', key, value] satisfies CommandCall] : []),
+        ],
       }
-      return pipeline.exec()
     })
-    throwFirstReplyError(replies, 'storeResults', this.url)
+    const replies = await this.#run('storeResults', client => runBatch(client, items))
+    throwFirstReplyError(replies.flat(), 'storeResults', this.url)
+    if (items.length === 0) return
+    const keys = items.map(item => item.key)
+    await this.#confirmReplicated('storeResults', keys, { operation: 'storeResults' })
   }
 
-  /** Results in the order of `taskIds`, null where there is none; one round trip. */
+  /**
+   * Results in the order of `taskIds`, null where there is none; one round trip (MGETs of up to
+   * 1,000 keys in one pipeline; on a cluster, GETs in one pipeline per node).
+   */
   async getResults(taskIds: readonly string[]): Promise<Array<TaskMeta | null>> {
     for (const taskId of taskIds) assertId(taskId, 'task id')
-    const replies = await this.#run('getResults', client => {
-      const pipeline = client.pipeline()
-      for (let start = 0; start < taskIds.length; start += batchChunkSize) {
-        pipeline.mget(taskIds.slice(start, start + batchChunkSize).map(taskId => this.keys.result(taskId)))
-      }
-      return pipeline.exec()
-    })
+    const keys = taskIds.map(taskId => this.keys.result(taskId))
+    const replies = await this.#run('getResults', client => getMany(client, keys, batchChunkSize))
     throwFirstReplyError(replies, 'getResults', this.url)
-    const raws = (replies ?? []).flatMap(([, values]) => values as Array<string | null>)
+    const raws = replies.map(([, value]) => value as string | null)
     const problems: BackendError[] = []
     const metas = raws.map((raw, index) => {
       const taskId = taskIds[index] as string
@@ -232,10 +274,12 @@ export class RedisResultBackend {
     await this.#refuseCeleryChord('chordInit', init.chordId)
     const keys = this.keys.chord(init.chordId)
     const ttlMs = (this.#settings.chordTtlSeconds ?? 0) * 1000
-    const created = await this.#run('chordInit', client =>
-      client.chordInit(keys.state, keys.counter, keys.members, stateJson, init.total, ttlMs),
-    )
-    return created === 1
+    const created =
+      (await this.#run('chordInit', client =>
+        client.chordInit(keys.state, keys.counter, keys.members, stateJson, init.total, ttlMs),
+      )) === 1
+    await this.#confirmReplicated('chordInit', [keys.counter], { operation: 'chordInit', created })
+    return created
   }
 
   /**
@@ -248,8 +292,9 @@ export class RedisResultBackend {
     assertId(chordId, 'chord id')
     assertId(taskId, 'task id')
     const keys = this.keys.chord(chordId)
+    let progress: ChordProgress
     try {
-      return await this.#run('chordCompleteTask', client =>
+      progress = await this.#run('chordCompleteTask', client =>
         this.#settings.barrier.complete(client, keys, taskId),
       )
     } catch (error) {
@@ -257,6 +302,11 @@ export class RedisResultBackend {
       if (isBackendError(error, 'NotFound')) await this.#refuseCeleryChord('chordCompleteTask', chordId)
       throw error
     }
+    await this.#confirmReplicated('chordCompleteTask', [keys.counter], {
+      operation: 'chordCompleteTask',
+      progress,
+    })
+    return progress
   }
 
   /** The chord's state with its live `completed` count, or null when it does not exist. */
@@ -317,7 +367,7 @@ export class RedisResultBackend {
     return value
   }
 
-  #setResult(client: Redis, taskId: string, value: string, ttl: number | null): Promise<unknown> {
+  #setResult(client: RedisClient, taskId: string, value: string, ttl: number | null): Promise<unknown> {
     const key = this.keys.result(taskId)
     if (this.#settings.publishResults) {
       const transaction = client.multi()
@@ -345,13 +395,10 @@ export class RedisResultBackend {
   async #refuseCeleryChord(operation: string, chordId: string): Promise<void> {
     const celery = this.keys.celeryChord(chordId)
     const candidates = [celery.size, celery.joined, celery.added]
-    const replies = await this.#run(operation, client => {
-      const pipeline = client.pipeline()
-      for (const key of candidates) pipeline.exists(key)
-      return pipeline.exec()
-    })
+    const items = candidates.map((key): BatchItem => ({ key, commands: [['exists', key]] }))
+    const replies = (await this.#run(operation, client => runBatch(client, items))).flat()
     throwFirstReplyError(replies, operation, this.url)
-    const present = candidates.filter((_key, index) => replies?.[index]?.[1] === 1)
+    const present = candidates.filter((_key, index) => replies[index]?.[1] === 1)
     if (present.length === 0) return
     throw new BackendError(
       'Serialization',
@@ -361,11 +408,28 @@ export class RedisResultBackend {
     )
   }
 
-  async #run<T>(operation: string, action: (client: Redis) => Promise<T>): Promise<T> {
+  /**
+   * With `waitReplicas`, WAITs on the connection(s) that wrote `keys`, and turns a shortfall into a
+   * ReplicationError carrying what the write did.
+   */
+  async #confirmReplicated(operation: string, keys: readonly string[], applied: AppliedWrite): Promise<void> {
+    const requirement = this.#settings.replication
+    if (requirement === undefined) return
+    const acknowledged = await this.#run(operation, client => acknowledgedReplicas(client, keys, requirement))
+    if (acknowledged >= requirement.replicas) return
+    throw new ReplicationError(
+      `${operation} on ${this.url}: ${acknowledged} of ${requirement.replicas} replica(s) acknowledged the ` +
+        `write within ${requirement.timeoutMs} ms; it is applied on the primary, and lost if the primary ` +
+        'fails before a replica copies it',
+      { acknowledged, required: requirement.replicas, applied },
+    )
+  }
+
+  async #run<T>(operation: string, action: (client: RedisClient) => Promise<T>): Promise<T> {
     try {
-      return await action(this.#connection.client)
+      return await action(this.#connection.acquire())
     } catch (error) {
-      throw toBackendError(error, `${operation} on ${this.url}`)
+      throw toBackendError(this.#connection.explain(error), `${operation} on ${this.url}`)
     }
   }
 }
@@ -394,15 +458,35 @@ function settingsFrom(options: BackendOptions, display: string): Settings {
     barrier: barriers[barrierName],
     maxValueBytes,
     publishResults: options.publishResults ?? backendDefaults.publishResults,
+    replication: replicationFrom(options),
     display,
   }
 }
 
-function throwFirstReplyError(
-  replies: Array<[Error | null, unknown]> | null,
-  operation: string,
-  url: string,
-): void {
+function replicationFrom(options: BackendOptions): ReplicationRequirement | undefined {
+  const replicas = options.waitReplicas ?? backendDefaults.waitReplicas
+  const timeoutMs = options.waitTimeoutMs ?? backendDefaults.waitTimeoutMs
+  if (!Number.isSafeInteger(replicas) || replicas < 0) {
+    throw new BackendError('InvalidInput', 'waitReplicas must be a whole number of at least 0')
+  }
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
+    throw new BackendError(
+      'InvalidInput',
+      'waitTimeoutMs must be a whole number of milliseconds of at least 1',
+    )
+  }
+  const commandTimeoutMs = options.commandTimeoutMs ?? connectionDefaults.commandTimeoutMs
+  if (replicas > 0 && commandTimeoutMs > 0 && timeoutMs >= commandTimeoutMs) {
+    throw new BackendError(
+      'InvalidInput',
+      `waitTimeoutMs (${timeoutMs}) must be below commandTimeoutMs (${commandTimeoutMs}), or every short WAIT ` +
+        'would end as a Connection error instead of a Replication error',
+    )
+  }
+  return replicas === 0 ? undefined : { replicas, timeoutMs }
+}
+
+function throwFirstReplyError(replies: readonly Reply[] | null, operation: string, url: string): void {
   const failed = replies?.find(([error]) => error !== null)
   if (failed?.[0]) throw toBackendError(failed[0], `${operation} on ${url}`)
 }

@@ -9,6 +9,13 @@
  * Celery's own chord barrier lives under `celery-taskset-meta-{groupId}` with the suffixes `.s`,
  * `.j` and `.t`. chordlab never writes those keys; it only looks for them, to refuse to run its
  * barrier on a chord id that Celery's barrier is counting.
+ *
+ * On a Redis Cluster (and only there) the chord id in each chord key is wrapped in braces, a hash
+ * tag: `celery-chord-{abc}`, `celery-chord-counter-{abc}`, `celery-chord-members-{abc}`. Redis then
+ * hashes only `abc`, so a chord's keys share one slot and the barrier's script, which touches
+ * several of them, runs on one node. Result keys stay untagged, so results spread over the
+ * cluster; Celery's keys keep Celery's names. Ids never contain braces (validate.ts refuses
+ * them), so no other key carries a tag by accident.
  */
 
 export const defaultResultPrefix = 'celery-task-meta-'
@@ -40,14 +47,17 @@ export interface CeleryChordKeys {
 export class KeyLayout {
   readonly namespace: string
   readonly resultPrefix: string
+  /** True on a Redis Cluster: chord ids in chord keys are hash tags. */
+  readonly hashTagChords: boolean
 
-  constructor(namespace = '', resultPrefix = defaultResultPrefix) {
+  constructor(namespace = '', resultPrefix = defaultResultPrefix, hashTagChords = false) {
     this.namespace = normaliseNamespace(namespace)
     this.resultPrefix = resultPrefix
+    this.hashTagChords = hashTagChords
   }
 
   withResultPrefix(resultPrefix: string): KeyLayout {
-    return new KeyLayout(this.namespace, resultPrefix)
+    return new KeyLayout(this.namespace, resultPrefix, this.hashTagChords)
   }
 
   result(taskId: string): string {
@@ -55,10 +65,11 @@ export class KeyLayout {
   }
 
   chord(chordId: string): ChordKeys {
+    const id = this.hashTagChords ? `{${chordId}}` : chordId
     return {
-      state: `${this.namespace}${chordStatePrefix}${chordId}`,
-      counter: `${this.namespace}${chordCounterPrefix}${chordId}`,
-      members: `${this.namespace}${chordMembersPrefix}${chordId}`,
+      state: `${this.namespace}${chordStatePrefix}${id}`,
+      counter: `${this.namespace}${chordCounterPrefix}${id}`,
+      members: `${this.namespace}${chordMembersPrefix}${id}`,
     }
   }
 

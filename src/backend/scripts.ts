@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from './connection.ts'
 
 /**
  * The backend's Lua scripts live as files in `./lua`, named `<command>-<numberOfKeys>.lua`. They
@@ -49,7 +50,7 @@ function loadDefinitions(): ScriptDefinition[] {
   return definitions
 }
 
-export function defineScripts(client: Redis): void {
+export function defineScripts(client: RedisClient): void {
   for (const { name, numberOfKeys, lua } of loadDefinitions())
     client.defineCommand(name, { numberOfKeys, lua })
 }

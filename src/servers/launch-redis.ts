@@ -1,7 +1,7 @@
 import type { AdminEndpoint } from './admin-client.ts'
 import { readLastLines } from './log-tail.ts'
 import { redactSecrets } from './redact-secrets.ts'
-import { RedisProcess } from './redis-process.ts'
+import { RedisProcess, redisServerProgram, type ServerProgram } from './redis-process.ts'
 import type { ServerDirLayout } from './server-dir.ts'
 import { waitUntilReady } from './wait-until-ready.ts'
 
@@ -16,6 +16,8 @@ export interface LaunchSpec {
   startTimeoutMs: number
   /** Passwords to scrub from any Redis output we quote in an error. */
   secrets: readonly string[]
+  /** What runs: named in errors. @default redis-server */
+  program?: ServerProgram
 }
 
 /** A server that did not come up. `portTaken` says another process bound its port first. */
@@ -30,11 +32,13 @@ export class RedisStartError extends Error {
 }
 
 /**
- * Starts redis-server on `spec.layout.confPath` and waits until it answers PING. On failure the
- * process is killed (its directory is left to the caller) and the error quotes the end of its log.
+ * Starts the spec's program (redis-server or redis-sentinel) on `spec.layout.confPath` and waits
+ * until it answers PING. On failure the process is killed (its directory is left to the caller) and
+ * the error quotes the end of its log.
  */
 export async function launchRedis(spec: LaunchSpec): Promise<RedisProcess> {
-  const redisProcess = await RedisProcess.spawn(spec.binary, spec.layout.confPath)
+  const program = spec.program ?? redisServerProgram
+  const redisProcess = await RedisProcess.spawn(spec.binary, spec.layout.confPath, program)
   const readiness = await waitUntilReady(spec.endpoint, redisProcess, spec.startTimeoutMs)
   if (readiness.ready) return redisProcess
 
@@ -47,7 +51,7 @@ export async function launchRedis(spec: LaunchSpec): Promise<RedisProcess> {
       ? 'exited before it was ready'
       : `was not ready within ${spec.startTimeoutMs} ms (last PING error: ${lastProbeError})`
   const message = [
-    `redis-server ${what} (port ${spec.port}, dir ${spec.layout.dir}).`,
+    `${program.name} ${what} (port ${spec.port}, dir ${spec.layout.dir}).`,
     `Last lines of redis.log:\n${log === '' ? '(empty)' : log}`,
     ...(stderr === '' ? [] : [`stderr:\n${stderr}`]),
   ].join('\n')

@@ -12,7 +12,17 @@ export interface RedisConfSettings {
   password: string | undefined
   users: ReadonlyArray<{ name: string; password: string; rules: string }>
   config: Readonly<Record<string, string>>
+  /** How the server takes part in replication; undefined for a standalone server. */
+  topology: NodeTopology | undefined
 }
+
+/**
+ * A cluster node (with its cluster bus on a port of its own), or a member of a replicated group
+ * (a Sentinel group's primary or replicas, `replicaOf` set for the latter).
+ */
+export type NodeTopology =
+  | { kind: 'cluster'; busPort: number; nodeTimeoutMs: number }
+  | { kind: 'replicated'; replicaOf: { host: string; port: number } | undefined }
 
 export function renderRedisConf(settings: RedisConfSettings): string {
   const { layout, tls } = settings
@@ -38,6 +48,7 @@ export function renderRedisConf(settings: RedisConfSettings): string {
     'daemonize no',
     ...persistenceDirectives(settings.profile, settings.savePoints),
     ...(settings.password === undefined ? [] : [`requirepass ${quoteConfString(settings.password)}`]),
+    ...topologyDirectives(settings),
     ...settings.users.map(user => {
       const rules = singleLine(user.rules, `the rules of user ${user.name}`)
       return `user ${quoteConfString(user.name)} on ${quoteConfString(`>${user.password}`)} ${rules}`
@@ -50,11 +61,37 @@ export function renderRedisConf(settings: RedisConfSettings): string {
   return `${lines.join('\n')}\n`
 }
 
+function topologyDirectives({ topology, password, tls }: RedisConfSettings): string[] {
+  if (topology === undefined) return []
+  const shared = [
+    // A replica asking for a full sync gets it at once; Redis would otherwise wait 5 s for others
+    // to ask too, and a primary killed in that window leaves a replica that never synced.
+    'repl-diskless-sync-delay 0',
+    // Any node may become a replica later (after a failover), so every node can authenticate to a
+    // primary with the group's one password, and replicates over TLS when it serves TLS.
+    ...(password === undefined ? [] : [`masterauth ${quoteConfString(password)}`]),
+    ...(tls === undefined ? [] : ['tls-replication yes']),
+  ]
+  if (topology.kind === 'replicated') {
+    const { replicaOf } = topology
+    return [...shared, ...(replicaOf === undefined ? [] : [`replicaof ${replicaOf.host} ${replicaOf.port}`])]
+  }
+  return [
+    ...shared,
+    'cluster-enabled yes',
+    // Explicit, since the default (port + 10000) is out of range for most free ports.
+    `cluster-port ${topology.busPort}`,
+    'cluster-config-file nodes.conf',
+    `cluster-node-timeout ${topology.nodeTimeoutMs}`,
+    ...(tls === undefined ? [] : ['tls-cluster yes']),
+  ]
+}
+
 /**
  * A double-quoted redis.conf argument. Redis unescapes `\\`, `\"` and `\xHH` inside double quotes,
  * so any string (a password with spaces or quotes, a path) arrives unchanged.
  */
-function quoteConfString(value: string): string {
+export function quoteConfString(value: string): string {
   return `"${escapeConfString(value)}"`
 }
 

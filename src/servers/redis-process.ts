@@ -8,6 +8,24 @@ const killTimeoutMs = 5_000
 /** Only the end of stderr matters (why it refused to start), so keep a bounded tail. */
 const stderrTailChars = 8_192
 
+/** Which Redis program a process runs, as messages name it, and how to install it when it is missing. */
+export interface ServerProgram {
+  name: string
+  installHint: string
+}
+
+export const redisServerProgram: ServerProgram = {
+  name: 'redis-server',
+  installHint:
+    'sudo apt-get install redis-server (Debian/Ubuntu), or set REDIS_SERVER_BIN to another binary such as valkey-server.',
+}
+
+export const redisSentinelProgram: ServerProgram = {
+  name: 'redis-sentinel',
+  installHint:
+    'sudo apt-get install redis-sentinel (Debian/Ubuntu), or set REDIS_SENTINEL_BIN to another binary such as valkey-sentinel.',
+}
+
 /** One running redis-server child process: spawn it, watch it, end it. Knows nothing of Redis itself. */
 export class RedisProcess {
   readonly pid: number
@@ -27,16 +45,21 @@ export class RedisProcess {
   }
 
   /** Starts `binary <confPath>`; a binary that does not exist gives an error that says how to install one. */
-  static async spawn(binary: string, confPath: string): Promise<RedisProcess> {
+  static async spawn(
+    binary: string,
+    confPath: string,
+    program: ServerProgram = redisServerProgram,
+  ): Promise<RedisProcess> {
     const child = spawn(binary, [confPath], { stdio: ['ignore', 'ignore', 'pipe'] })
     try {
       await once(child, 'spawn')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new Error(
-          `redis-server not found (looked for "${binary}"). Install it: sudo apt-get install redis-server ` +
-            '(Debian/Ubuntu), or set REDIS_SERVER_BIN to another binary such as valkey-server.',
-          { cause: error },
+          `${program.name} not found (looked for "${binary}"). Install it: ${program.installHint}`,
+          {
+            cause: error,
+          },
         )
       }
       throw error

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../connection.ts'
 import type { ChordKeys } from '../keys.ts'
 import type { ChordProgress } from '../types.ts'
 
@@ -12,5 +12,5 @@ export interface ChordBarrier {
   readonly name: BarrierName
   /** True only for the variant users should run. */
   readonly exact: boolean
-  complete(client: Redis, keys: ChordKeys, taskId: string): Promise<ChordProgress>
+  complete(client: RedisClient, keys: ChordKeys, taskId: string): Promise<ChordProgress>
 }

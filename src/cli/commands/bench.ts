@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { addPeersSection, peersSuiteId } from '../../../bench/peers/peers-results.ts'
 import {
   type BenchProfile,
   type BenchProfileName,
@@ -10,8 +11,10 @@ import { runBench } from '../../../bench/run-bench.ts'
 import { redactUrl } from '../../index.ts'
 import { compareWithBaseline, defaultMaxRegressionPercent, gateLines } from '../../report/baseline.ts'
 import { runDirectory } from '../../report/run-results.ts'
+import type { RunResults } from '../../report/schema.ts'
 import { benchSection } from '../../report/sections/bench.ts'
 import { type BenchSuiteId, benchSuiteIds } from '../../report/sections/bench-data.ts'
+import { peersSection } from '../../report/sections/peers.ts'
 import { writeReport } from '../../report/write-report.ts'
 import { UsageError, wholeNumber } from '../arguments.ts'
 import type { Command } from '../command.ts'
@@ -25,6 +28,7 @@ export const benchCommand: Command = {
   name: 'bench',
   help: `latency and throughput benchmarks: backend vs raw Redis, HTTP, persistence, the spec's claims
   --profile quick|full (quick)  --suite ${benchSuiteIds.join(',')} (all)  --concurrency N (profile's)
+  --suite peers: chordlab vs BullMQ flows, Celery, the spec's INCR (only when named; own redis-server)
   --redis-url URL (REDIS_URL; skips persistence)  --out DIR (reports)
   --baseline results.json  --max-regression PCT (${defaultMaxRegressionPercent})`,
   async run(args) {
@@ -41,20 +45,29 @@ export const benchCommand: Command = {
       },
     })
     const profile = chosenProfile(values.profile, values.concurrency)
-    const suites = chosenSuites(values.suite)
+    const { benchList, peers } = splitPeersSuite(values.suite)
+    const suites = benchList === '' ? [] : chosenSuites(benchList)
     const maxRegressionPercent = percent(values['max-regression'])
     // Read the baseline first: a wrong path should fail in a second, not after the whole run.
     const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline)
     const redisUrl = values['redis-url'] ?? (process.env.REDIS_URL || undefined)
 
     const progress = progressPrinter()
-    const results = await runBench({
-      profile,
-      suites,
-      ...(redisUrl === undefined ? {} : { redisUrl }),
-      progress: progress.line,
-    }).finally(progress.done)
-    const renderers = [benchSection]
+    const results = await (async (): Promise<RunResults> => {
+      const bench =
+        suites.length === 0
+          ? undefined
+          : await runBench({
+              profile,
+              suites,
+              ...(redisUrl === undefined ? {} : { redisUrl }),
+              progress: progress.line,
+            })
+      if (peers) return addPeersSection(bench, profile.name, progress.line)
+      if (bench === undefined) throw new UsageError('--suite names no suite')
+      return bench
+    })().finally(progress.done)
+    const renderers = [...(suites.length > 0 ? [benchSection] : []), ...(peers ? [peersSection] : [])]
     const report = writeReport(runDirectory(results, values.out), results, renderers)
     console.log(`report: ${report.pageFile}\nresults: ${report.resultsFile}\nsummary: ${report.summaryFile}`)
     if (redisUrl !== undefined) console.log(`ran against ${redactUrl(redisUrl)}`)
@@ -92,6 +105,17 @@ function chosenSuites(list: string | undefined): BenchSuiteId[] {
     )
   }
   return names as BenchSuiteId[]
+}
+
+/**
+ * Takes `peers` out of a `--suite` list (the peers suite runs apart from the others, on its own
+ * redis-server); `benchList` is '' when nothing else was asked for.
+ */
+function splitPeersSuite(list: string | undefined): { benchList: string | undefined; peers: boolean } {
+  if (list === undefined) return { benchList: undefined, peers: false }
+  const names = list.split(',').map(name => name.trim())
+  const others = names.filter(name => name !== peersSuiteId)
+  return { benchList: others.join(','), peers: others.length < names.length }
 }
 
 function percent(text: string): number {

@@ -38,7 +38,8 @@ export const chaosLimits: readonly string[] = [
   'aof-everysec can still lose acknowledged writes to a SIGKILL, for another reason: while a background ' +
     'fsync is running, Redis postpones its write(2) for up to 2 s and sends the replies anyway.',
   'The latency cost of each persistence profile is measured by the bench suite (chordlab bench), not here.',
-  'One Redis node only: replication, failover and WAITAOF (Redis >= 7.2) are not exercised.',
+  'The other scenarios use one Redis node; replication and failover are exercised by the failover ' +
+    'scenario (cluster and Sentinel); WAITAOF (Redis >= 7.2) is not.',
 ]
 
 /** Runs the chosen scenarios against one Toxiproxy (from the provider chain) and returns the report section. */

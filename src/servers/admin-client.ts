@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 
 /** How the launcher itself reaches a server it started: address, TLS material and password. */
 export interface AdminEndpoint {
@@ -13,16 +13,36 @@ export interface AdminEndpoint {
  * reconnects, retries or queues, so a server that is down or still loading shows up as an
  * immediate rejection.
  */
-export async function withAdminClient<T>(
+export function withAdminClient<T>(
   endpoint: AdminEndpoint,
+  timeoutMs: number,
+  use: (client: Redis) => Promise<T>,
+): Promise<T> {
+  return withFailFastClient(
+    {
+      port: endpoint.port,
+      ...(endpoint.tls === undefined ? {} : { tls: endpoint.tls }),
+      ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+    },
+    timeoutMs,
+    use,
+  )
+}
+
+/**
+ * The same single-shot, never-retrying connection for any options (host 127.0.0.1 and both
+ * timeouts `timeoutMs` unless `options` say otherwise).
+ * When the connection fails (refused, WRONGPASS, TLS handshake), ioredis emits the cause as an
+ * 'error' event and rejects the pending call with a bare "Connection is closed"; the cause is
+ * what this rejects with.
+ */
+export async function withFailFastClient<T>(
+  options: RedisOptions,
   timeoutMs: number,
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
   const client = new Redis({
     host: '127.0.0.1',
-    port: endpoint.port,
-    ...(endpoint.tls === undefined ? {} : { tls: endpoint.tls }),
-    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -31,9 +51,8 @@ export async function withAdminClient<T>(
     enableOfflineQueue: false,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
+    ...options,
   })
-  // When the connection fails (refused, WRONGPASS, TLS handshake), ioredis emits the cause as an
-  // 'error' event and rejects the pending call with a bare "Connection is closed"; keep the cause.
   let connectionError: Error | undefined
   client.on('error', (error: Error) => {
     connectionError ??= error

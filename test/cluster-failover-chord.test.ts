@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { keySlot } from '../src/backend/key-slot.ts'
 import type { ClusterTarget } from '../src/index.ts'
 import type { StartedRedisServer } from '../src/servers/index.ts'
-import { ChordAcrossFailover } from './support/chord-across-failover.ts'
+import { ChordAcrossFailover, expectExactAndCaught } from './support/chord-across-failover.ts'
 import { uniqueId } from './support/meta.ts'
 import { useSuiteCluster } from './support/topologies.ts'
 
@@ -52,15 +52,6 @@ describe("a chord whose primary is killed half-way, its replica promoted by the 
     const owner = await cluster().primaryForSlot(keySlot(reference.chordId))
     const readCounter = (key: string) => owner.withAdminClient(client => client.get(key))
 
-    const exact = await reference.check(readCounter)
-    expect(exact.violations).toEqual([])
-    expect(exact.verdict).toBe('exact')
-    expect(exact.firedCount).toBe(1)
-    expect(exact.finalCount).toBe(total)
-    expect(reference.deliveredAcrossFailover()).toBeGreaterThan(10)
-
-    const caught = await broken.check(readCounter)
-    expect(['duplicate-applied', 'double-fired', 'fired-early']).toContain(caught.verdict)
-    expect(caught.firedCount).toBeGreaterThan(1)
+    await expectExactAndCaught(reference, broken, total, readCounter)
   })
 })

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { isBackendError, RedisResultBackend, type SentinelTarget } from '../src/index.ts'
-import { ChordAcrossFailover } from './support/chord-across-failover.ts'
+import { ChordAcrossFailover, expectExactAndCaught } from './support/chord-across-failover.ts'
 import { expectBackendErrorWithin, failureOf } from './support/errors.ts'
 import { comparable, sampleMeta, uniqueId } from './support/meta.ts'
 import { useSuiteSentinelGroup } from './support/topologies.ts'
@@ -64,16 +64,6 @@ describe('a Sentinel group: one primary, 2 replicas, 3 sentinels', () => {
     expect(primary).not.toBe(outcome.previous)
     const readCounter = (key: string) => primary.withAdminClient(client => client.get(key))
 
-    const exact = await reference.check(readCounter)
-    expect(exact.violations).toEqual([])
-    expect(exact.verdict).toBe('exact')
-    expect(exact.firedCount).toBe(1)
-    expect(exact.finalCount).toBe(total)
-    // Some tasks were delivered on both sides of the failover: their counting survived it.
-    expect(reference.deliveredAcrossFailover()).toBeGreaterThan(10)
-
-    const caught = await broken.check(readCounter)
-    expect(['duplicate-applied', 'double-fired', 'fired-early']).toContain(caught.verdict)
-    expect(caught.firedCount).toBeGreaterThan(1)
+    await expectExactAndCaught(reference, broken, total, readCounter)
   })
 })

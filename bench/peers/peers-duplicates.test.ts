@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type RedisHandle, startRedisForSuite } from '../../src/servers/index.ts'
+import { describe, expect, test } from 'vitest'
+import { useSuiteRedis } from '../../test/support/suite-redis.ts'
 import { judgeChord } from './exactness.ts'
 import { loadPeers } from './registry.ts'
 
@@ -19,17 +19,8 @@ const expected: Record<string, 'exact' | 'not exact'> = {
 }
 
 const peers = await loadPeers()
-let redis: RedisHandle | undefined
-beforeAll(async () => {
-  redis = await startRedisForSuite()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
-const url = () => {
-  if (redis === undefined) throw new Error('the suite Redis is not running')
-  return redis.url()
-}
+const redis = useSuiteRedis()
+const url = () => redis.url()
 
 describe('30% duplicate deliveries from two processes', () => {
   test('every peer has an expected verdict class', () => {

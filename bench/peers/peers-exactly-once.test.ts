@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type RedisHandle, startRedisForSuite } from '../../src/servers/index.ts'
+import { describe, expect, test } from 'vitest'
+import { useSuiteRedis } from '../../test/support/suite-redis.ts'
 import { judgeChord } from './exactness.ts'
 import { loadPeers } from './registry.ts'
 
 const peers = await loadPeers()
-let redis: RedisHandle | undefined
-beforeAll(async () => {
-  redis = await startRedisForSuite()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
-const url = () => {
-  if (redis === undefined) throw new Error('the suite Redis is not running')
-  return redis.url()
-}
+const redis = useSuiteRedis()
+const url = () => redis.url()
 
 describe('every peer completes a small chord, each task delivered once', () => {
   test.each(peers.map(peer => [peer.id, peer] as const))(

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { PeerExactness } from '../../src/report/sections/peers.ts'
-import { type RedisHandle, startRedisForSuite } from '../../src/servers/index.ts'
+import { useSuiteRedis } from '../../test/support/suite-redis.ts'
 import { type FaultRunSize, judgeResets, judgeRestart } from './faults.ts'
 import { loadPeers } from './registry.ts'
 
@@ -8,17 +8,8 @@ import { loadPeers } from './registry.ts'
 const size: FaultRunSize = { tasks: 2_000, processes: 2, inFlight: 4, seed: 5 }
 
 const barriers = (await loadPeers()).filter(peer => peer.role === 'barrier')
-let redis: RedisHandle | undefined
-beforeAll(async () => {
-  redis = await startRedisForSuite()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
-const url = () => {
-  if (redis === undefined) throw new Error('the suite Redis is not running')
-  return redis.url()
-}
+const redis = useSuiteRedis()
+const url = () => redis.url()
 
 /** Exact, or never fired for a reason the history shows (nobody heard; Redis holds the chord complete). */
 function consistent(result: PeerExactness): boolean {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { type ChordCheck, checkChord } from '../../src/history/chord-check.ts'
 import { type BackendOptions, RedisResultBackend, type RedisTarget } from '../../src/index.ts'
 import { deliverAll, plannedDeliveries } from '../../src/workloads/chord-race.ts'
@@ -73,4 +74,27 @@ export class ChordAcrossFailover implements AsyncDisposable {
     const backends = Array.from({ length: workers }, () => this.backend)
     this.records.push(...(await deliverAll(backends, this.chordId, taskIds)))
   }
+}
+
+/**
+ * The verdicts both failover tests require: the reference chord exact, fired once, complete, with
+ * tasks delivered on both sides of the failover; the broken one caught over-counting.
+ */
+export async function expectExactAndCaught(
+  reference: ChordAcrossFailover,
+  broken: ChordAcrossFailover,
+  total: number,
+  readCounter: (counterKey: string) => Promise<string | null>,
+): Promise<void> {
+  const exact = await reference.check(readCounter)
+  expect(exact.violations).toEqual([])
+  expect(exact.verdict).toBe('exact')
+  expect(exact.firedCount).toBe(1)
+  expect(exact.finalCount).toBe(total)
+  // Some tasks were delivered on both sides of the failover: their counting survived it.
+  expect(reference.deliveredAcrossFailover()).toBeGreaterThan(10)
+
+  const caught = await broken.check(readCounter)
+  expect(['duplicate-applied', 'double-fired', 'fired-early']).toContain(caught.verdict)
+  expect(caught.firedCount).toBeGreaterThan(1)
 }

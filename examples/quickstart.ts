@@ -1,9 +1,14 @@
 import { isDeepStrictEqual } from 'node:util'
 import { type BarrierName, barrierNames, RedisResultBackend, redactUrl, type TaskMeta } from '../src/index.ts'
-import { startRedisForSuite } from '../src/servers/index.ts'
+import { RedisCluster, RedisSentinelGroup, RedisServer } from '../src/servers/index.ts'
 import { raceChord } from '../src/workloads/chord-race.ts'
 
+/** What the demo runs on: a Redis the user names (any URL form the backend takes), or one it starts. */
+export type DemoRedis = { url: string } | { start: 'single' | 'cluster' | 'sentinel' }
+
 export interface QuickstartOptions {
+  /** @default { start: 'single' } */
+  redis?: DemoRedis
   tasks: number
   workers: number
   duplicateRate: number
@@ -12,18 +17,15 @@ export interface QuickstartOptions {
 }
 
 /**
- * The README's main job: start Redis (or use REDIS_URL), store and read a result in every state,
- * then complete one chord from many connections with duplicate deliveries, once with each barrier.
- * Resolves true when the reference barrier was exact.
+ * The README's main job: start Redis (or use the one given), store and read a result in every
+ * state, then complete one chord from many connections with duplicate deliveries, once with each
+ * barrier. Resolves true when the reference barrier was exact.
  */
 export async function runQuickstart(options: QuickstartOptions): Promise<boolean> {
   const { print } = options
-  await using redis = await startRedisForSuite()
-  const url = redis.url()
-  const where = redis.external
-    ? `REDIS_URL ${redactUrl(url)}`
-    : `${(await redis.info()).version} on ${url}, started by chordlab`
-  print(`Redis: ${where}`)
+  await using redis = await openDemoRedis(options.redis ?? { start: 'single' })
+  const { url } = redis
+  print(`Redis: ${redis.where}`)
 
   await using backend = new RedisResultBackend(url, { namespace: `chordlab-quickstart-${process.pid}` })
   const metas = sampleResults()
@@ -70,6 +72,41 @@ export async function runQuickstart(options: QuickstartOptions): Promise<boolean
       : '\nThe reference barrier was NOT exact: this is a bug, please report it with the seed above.',
   )
   return referenceExact
+}
+
+interface DemoTarget extends AsyncDisposable {
+  /** May hold a password when the user gave it: print `where`, never this. */
+  url: string
+  where: string
+}
+
+async function openDemoRedis(choice: DemoRedis): Promise<DemoTarget> {
+  if ('url' in choice) {
+    return {
+      url: choice.url,
+      where: `${redactUrl(choice.url)} (given)`,
+      [Symbol.asyncDispose]: async () => {},
+    }
+  }
+  switch (choice.start) {
+    case 'single': {
+      const server = await new RedisServer().start()
+      const { version } = await server.info()
+      return started(server, `${version} on ${server.url()}`)
+    }
+    case 'cluster':
+      return started(await new RedisCluster().start(), 'a 3-primary cluster (1 replica each)')
+    case 'sentinel':
+      return started(await new RedisSentinelGroup().start(), 'a primary with replicas under 3 sentinels')
+  }
+}
+
+function started(topology: { url(): string; stop(): Promise<void> }, description: string): DemoTarget {
+  return {
+    url: topology.url(),
+    where: `${description}, started by chordlab: ${topology.url()}`,
+    [Symbol.asyncDispose]: () => topology.stop(),
+  }
 }
 
 function label(barrier: BarrierName): string {

@@ -58,6 +58,19 @@ describe('the backend on a 3-primary cluster', () => {
     await expectBackendError(backend.setExpiration(meta.taskId, 30), 'NotFound')
   })
 
+  it('reaches the same cluster through its URL form (redis+cluster://), as the CLI takes it', async () => {
+    const url = cluster().url()
+    expect(url).toMatch(/^redis\+cluster:\/\/127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+){5}$/)
+    await using byUrl = new RedisResultBackend(url, { namespace: uniqueNamespace() })
+    await using byObject = openClusterBackend({ namespace: byUrl.keys.namespace })
+    const stored = metas(30)
+    await byUrl.storeResults(stored)
+    expect((await byObject.getResults(stored.map(meta => meta.taskId))).map(comparable)).toEqual(
+      stored.map(comparable),
+    )
+    expect(byUrl.keys.chord('c').counter).toBe(byObject.keys.chord('c').counter)
+  })
+
   it('creates, completes, reads and deletes a chord, with duplicates and an unknown chord', async () => {
     await using backend = openClusterBackend()
     const chordId = uniqueId('chord')

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { BackendError } from './errors.ts'
+import { parseTopologyUrl } from './target-url.ts'
 import { type ConnectionTarget, parseRedisUrl, type TlsOptions } from './url.ts'
 
 /** One Redis node or sentinel to connect to. */
@@ -34,7 +35,10 @@ export interface SentinelTarget extends NodeCredentials {
   db?: number
 }
 
-/** Where a backend connects: a URL (one server), a cluster, or a Sentinel group. */
+/**
+ * Where a backend connects: a URL (one server, or a cluster or Sentinel group spelled as a URL: see
+ * parseTopologyUrl), a cluster, or a Sentinel group.
+ */
 export type RedisTarget = string | ClusterTarget | SentinelTarget
 
 type NodeOptions = Pick<ConnectionTarget['options'], 'username' | 'password' | 'tls'>
@@ -54,7 +58,12 @@ export type ResolvedTarget =
 
 /** Checks a target from an untyped caller and resolves it; anything malformed is `InvalidInput`. */
 export function resolveTarget(target: unknown, tls: TlsOptions | undefined): ResolvedTarget {
-  if (typeof target === 'string') return { kind: 'single', ...parseRedisUrl(target, tls) }
+  if (typeof target === 'string') {
+    const topology = parseTopologyUrl(target)
+    return topology === undefined
+      ? { kind: 'single', ...parseRedisUrl(target, tls) }
+      : resolveTarget(topology, tls)
+  }
   if (typeof target !== 'object' || target === null || Array.isArray(target)) {
     throw invalid(
       'a target is a Redis URL, { cluster: [{ host, port }, …] } or { sentinels: [{ host, port }, …], name }',

@@ -40,7 +40,7 @@ export function parseRedisUrl(url: unknown, tls?: TlsOptions): ConnectionTarget 
   try {
     parsed = new URL(url)
   } catch {
-    throw invalid(display, 'it is not a URL')
+    throw invalidUrl(display, 'it is not a URL')
   }
   switch (parsed.protocol) {
     case 'redis:':
@@ -50,19 +50,23 @@ export function parseRedisUrl(url: unknown, tls?: TlsOptions): ConnectionTarget 
     case 'redis+unix:':
       return { options: unixOptions(parsed, display), display }
     default:
-      throw invalid(display, `scheme "${parsed.protocol}" is not one of redis:, rediss:, unix:, redis+unix:`)
+      throw invalidUrl(
+        display,
+        `scheme "${parsed.protocol}" is not one of redis:, rediss:, unix:, redis+unix:, redis+cluster:, redis+sentinel: (or rediss+…)`,
+      )
   }
 }
 
 function tcpOptions(url: URL, display: string, tls: TlsOptions | undefined): ConnectionTarget['options'] {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-  if (host === '') throw invalid(display, 'it has no host')
-  if (url.search !== '') throw invalid(display, 'query parameters are not supported on redis:// URLs')
+  if (host === '') throw invalidUrl(display, 'it has no host')
+  if (url.search !== '') throw invalidUrl(display, 'query parameters are not supported on redis:// URLs')
   const port = url.port === '' ? defaultPort : Number(url.port)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw invalid(display, 'the port is out of range')
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw invalidUrl(display, 'the port is out of range')
   const options: ConnectionTarget['options'] = { host, port, db: databaseFromPath(url.pathname, display) }
-  if (url.username !== '') options.username = decode(url.username, display)
-  if (url.password !== '') options.password = decode(url.password, display)
+  if (url.username !== '') options.username = decodeUrlPart(url.username, display)
+  if (url.password !== '') options.password = decodeUrlPart(url.password, display)
   // RFC 6066 forbids an IP address as the TLS server name; Node then checks the IP against the certificate.
   if (url.protocol === 'rediss:') options.tls = isIP(host) === 0 ? { servername: host, ...tls } : { ...tls }
   return options
@@ -70,12 +74,12 @@ function tcpOptions(url: URL, display: string, tls: TlsOptions | undefined): Con
 
 function unixOptions(url: URL, display: string): ConnectionTarget['options'] {
   if (url.host !== '')
-    throw invalid(display, 'a unix socket URL takes a path only (unix:///path/to/redis.sock)')
-  if (url.pathname === '' || url.pathname === '/') throw invalid(display, 'it has no socket path')
+    throw invalidUrl(display, 'a unix socket URL takes a path only (unix:///path/to/redis.sock)')
+  if (url.pathname === '' || url.pathname === '/') throw invalidUrl(display, 'it has no socket path')
   for (const key of url.searchParams.keys()) {
-    if (!unixQueryKeys.has(key)) throw invalid(display, `unknown query parameter "${key}"`)
+    if (!unixQueryKeys.has(key)) throw invalidUrl(display, `unknown query parameter "${key}"`)
   }
-  const options: ConnectionTarget['options'] = { path: decode(url.pathname, display), db: 0 }
+  const options: ConnectionTarget['options'] = { path: decodeUrlPart(url.pathname, display), db: 0 }
   const db = url.searchParams.get('db')
   if (db !== null) options.db = parseDatabase(db, display)
   const username = url.searchParams.get('user') ?? url.searchParams.get('username')
@@ -91,19 +95,21 @@ function databaseFromPath(pathname: string, display: string): number {
 }
 
 function parseDatabase(text: string, display: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw invalid(display, `database "${text}" is not a whole number`)
+  if (!/^\d{1,9}$/.test(text)) throw invalidUrl(display, `database "${text}" is not a whole number`)
   return Number(text)
 }
 
-function decode(component: string, display: string): string {
+/** Percent-decodes one part of a URL; a malformed escape is `InvalidInput`. */
+export function decodeUrlPart(component: string, display: string): string {
   try {
     return decodeURIComponent(component)
   } catch {
-    throw invalid(display, 'it has a malformed percent-escape')
+    throw invalidUrl(display, 'it has a malformed percent-escape')
   }
 }
 
-function invalid(display: string, reason: string): BackendError {
+/** The error for a URL that cannot be used; `display` must already be redacted. */
+export function invalidUrl(display: string, reason: string): BackendError {
   return new BackendError('InvalidInput', `invalid Redis URL ${display}: ${reason}`)
 }
 
@@ -131,7 +137,7 @@ export function redactUrl(url: string): string {
 
 function isPasswordParameter(name: string): boolean {
   try {
-    return /^pass(word)?$/i.test(decodeURIComponent(name))
+    return /^(sentinel_?)?pass(word)?$/i.test(decodeURIComponent(name))
   } catch {
     return /pass/i.test(name)
   }

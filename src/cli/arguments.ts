@@ -13,3 +13,9 @@ export function rate(text: string, flag: string): number {
   if (!(value >= 0 && value <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1`)
   return value
 }
+
+export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`)
+  return value as T
+}

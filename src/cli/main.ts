@@ -1,3 +1,4 @@
+import { BackendError } from '../backend/errors.ts'
 import { UsageError } from './arguments.ts'
 import type { Command } from './command.ts'
 import { benchCommand } from './commands/bench.ts'
@@ -12,7 +13,7 @@ function usage(): string {
   const lines = commands.map(
     command => `  ${command.name.padEnd(9)} ${command.help.replace(/\n {2}/g, '\n            ')}`,
   )
-  return `chordlab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nSet REDIS_URL to run against an existing Redis instead of one chordlab starts.`
+  return `chordlab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nSet REDIS_URL=redis://… (or rediss://) to run the suites against an existing Redis instead of one\nchordlab starts. The demo also takes the cluster and Sentinel forms (README, "URLs").`
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || isParseError) {
       console.error(`chordlab ${name}: ${(error as Error).message}`)
       return 2
+    }
+    // A Redis that cannot be reached, a refused password, a bad URL: one line, no stack trace.
+    if (error instanceof BackendError) {
+      console.error(`chordlab ${name}: ${error.message}`)
+      return 1
     }
     throw error
   }

@@ -11,6 +11,7 @@ import { type StartedRedisServer, startRedisServer } from './redis-server.ts'
 import { SlotMigration } from './slot-migration.ts'
 import { startAll, stopAllOnFailure } from './start-all.ts'
 import type { FailoverOutcome, NodeAddress, TopologyNodeOptions } from './topology-types.ts'
+import { topologyUrl } from './topology-url.ts'
 import { type Probe, waitFor } from './wait-for.ts'
 
 export interface RedisClusterOptions extends TopologyNodeOptions {
@@ -95,6 +96,11 @@ export class StartedRedisCluster implements AsyncDisposable {
   /** Where a cluster client can start: every node's address. */
   addresses(): NodeAddress[] {
     return this.nodes.map(node => ({ host: node.host, port: node.port }))
+  }
+
+  /** `redis+cluster://host:port,…` (every node), or `rediss+cluster://…`; never with credentials. */
+  url(): string {
+    return topologyUrl('cluster', this.nodes, this.nodes[0]?.tls ?? false, '')
   }
 
   /** Every node as a running node sees the cluster, mapped to the processes behind them. */

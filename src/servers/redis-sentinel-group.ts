@@ -6,6 +6,7 @@ import { renderSentinelConf } from './sentinel-conf.ts'
 import { primaryAddress, replicationRole, sentinelMasterState } from './sentinel-queries.ts'
 import { startAll, stopAllOnFailure } from './start-all.ts'
 import type { FailoverOutcome, NodeAddress, TopologyNodeOptions } from './topology-types.ts'
+import { topologyUrl } from './topology-url.ts'
 import { type Probe, waitFor } from './wait-for.ts'
 
 export interface RedisSentinelGroupOptions extends Omit<TopologyNodeOptions, 'tls'> {
@@ -117,6 +118,11 @@ export class StartedRedisSentinelGroup implements AsyncDisposable {
   /** Where a Sentinel client starts: every sentinel's address. */
   sentinelAddresses(): NodeAddress[] {
     return this.sentinels.map(sentinel => ({ host: sentinel.host, port: sentinel.port }))
+  }
+
+  /** `redis+sentinel://host:port,…/<name>` (every sentinel), never with credentials. */
+  url(): string {
+    return topologyUrl('sentinel', this.sentinels, false, `/${encodeURIComponent(this.name)}`)
   }
 
   /** The primary as the running sentinels name it (they must agree). */

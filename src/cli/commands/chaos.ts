@@ -7,7 +7,7 @@ import type { ToxiproxyProviderKind } from '../../faults/started-toxiproxy.ts'
 import { finishRun, runDirectory, startRun } from '../../report/run-results.ts'
 import { chaosSection } from '../../report/sections/chaos.ts'
 import { writeReport } from '../../report/write-report.ts'
-import { UsageError, wholeNumber } from '../arguments.ts'
+import { oneOf, UsageError, wholeNumber } from '../arguments.ts'
 import type { Command } from '../command.ts'
 import { progressPrinter } from '../progress.ts'
 
@@ -66,12 +66,6 @@ export const chaosCommand: Command = {
     console.log(`\nReport: ${report.summaryFile} and ${report.pageFile}`)
     return section.scenarios.some(scenario => scenario.status === 'failed') ? 1 : 0
   },
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`)
-  return value as T
 }
 
 function chosenScenarios(list: string | undefined): string[] | undefined {

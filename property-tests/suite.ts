@@ -2,7 +2,7 @@ import type { RedisEnvironment } from '../src/report/schema.ts'
 import type { PropsCheck } from '../src/report/sections/props.ts'
 import { chordModelProperty } from './chord-model.ts'
 import { celeryDocumentsProperty, codecRoundTripProperty, malformedDocumentsProperty } from './codec.ts'
-import { interleavingsProperty } from './interleavings.ts'
+import { interleavingsOnClusterProperty, interleavingsProperty } from './interleavings.ts'
 import { parallelWorkersProperty } from './parallel-workers.ts'
 import { checkProperty } from './support/check-property.ts'
 import {
@@ -16,6 +16,7 @@ import {
 /** Every property, in the order `chordlab props` runs them; the vitest files run the same ones. */
 export const propertyDefinitions: readonly PropertyDefinition[] = [
   interleavingsProperty,
+  interleavingsOnClusterProperty,
   chordModelProperty,
   parallelWorkersProperty,
   codecRoundTripProperty,
@@ -165,6 +166,8 @@ export function summariseRedis(environments: readonly RedisEnvironment[]): Redis
   if (first === undefined) return { version: 'unknown', source: 'started', persistence: 'none', url: 'none' }
   const persistence = [...new Set(environments.map(environment => environment.persistence))].join(', ')
   const url =
-    first.source === 'external' ? first.url : `127.0.0.1, one redis-server per property (first ${first.url})`
+    first.source === 'external'
+      ? first.url
+      : `127.0.0.1, one redis-server or cluster per property (first ${first.url})`
   return { ...first, persistence, url }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/backend/connection.ts'
 
 /**
  * The commands the barriers issue (src/backend/barrier/). The proxies below route exactly these;
@@ -20,8 +20,11 @@ export type CommandRoute = (
   send: () => Promise<unknown>,
 ) => Promise<unknown>
 
-/** A view of `client` whose barrier commands go through `route`; everything else is the client's own. */
-export function routeCommands(client: Redis, route: CommandRoute): Redis {
+/**
+ * A view of `client` (one server's or a cluster's) whose barrier commands go through `route`;
+ * everything else is the client's own.
+ */
+export function routeCommands<Client extends RedisClient>(client: Client, route: CommandRoute): Client {
   return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target)

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { defineScripts } from '../../src/backend/scripts.ts'
 import { parseRedisUrl, redactUrl } from '../../src/backend/url.ts'
 import type { RedisEnvironment } from '../../src/report/schema.ts'
 import {
+  type NodeAddress,
   type PersistenceProfile,
   type StartedRedisServer,
   startRedisForSuite,
@@ -60,6 +61,29 @@ export function openScriptedClient(url: string): Redis {
   client.on('error', () => {})
   defineScripts(client)
   return client
+}
+
+/**
+ * The same for a Redis Cluster: an ioredis `Cluster` client with the backend's scripts defined,
+ * resolved once it has the slot map, so a run's first command does not wait for the discovery.
+ * It gives up connecting after three attempts; the caller closes it with `disconnect()`.
+ */
+export async function openScriptedClusterClient(nodes: readonly NodeAddress[]): Promise<Cluster> {
+  const client = new Cluster([...nodes], {
+    redisOptions: { maxRetriesPerRequest: 2 },
+    lazyConnect: true,
+    clusterRetryStrategy: times => (times > 3 ? null : Math.min(times * 20, 200)),
+  })
+  // As above: connection errors surface as rejected commands (or as connect() rejecting).
+  client.on('error', () => {})
+  defineScripts(client)
+  try {
+    await client.connect()
+    return client
+  } catch (error) {
+    client.disconnect()
+    throw error
+  }
 }
 
 async function externalVersion(url: string): Promise<string> {

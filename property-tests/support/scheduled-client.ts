@@ -1,13 +1,13 @@
 import type fc from 'fast-check'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/backend/connection.ts'
 import type { ChordKeys } from '../../src/backend/keys.ts'
 import { resendAfterLostReply, routeCommands } from './command-proxy.ts'
 import type { InFlight } from './in-flight.ts'
 import type { RunTrace } from './trace.ts'
 
 export interface ScheduledClientOptions {
-  /** The real connection the commands go out on. */
-  client: Redis
+  /** The real connection the commands go out on: one server's, or a cluster's (which routes each by slot). */
+  client: RedisClient
   scheduler: fc.Scheduler
   inFlight: InFlight
   trace: RunTrace
@@ -25,7 +25,7 @@ export interface ScheduledClientOptions {
  * that are already settled. A resend is a second, separately scheduled issue of the same command,
  * so other callers' commands can run between the original and the resend.
  */
-export function scheduledClient(options: ScheduledClientOptions): Redis {
+export function scheduledClient(options: ScheduledClientOptions): RedisClient {
   const { scheduler, inFlight, trace } = options
   const issue = async (
     label: string,

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis'
 import type { RedisResultBackend } from '../../src/backend/backend.ts'
+import type { RedisClient } from '../../src/backend/connection.ts'
 
 /** What Redis holds for one chord after a run, read behind the barrier's back. */
 export interface StoredChord {
@@ -15,7 +15,7 @@ export interface StoredChord {
 
 export async function readStoredChord(
   backend: RedisResultBackend,
-  client: Redis,
+  client: RedisClient,
   chordId: string,
 ): Promise<StoredChord> {
   const keys = backend.keys.chord(chordId)

@@ -1,9 +1,18 @@
 import type { BarrierName } from '../src/backend/barrier/index.ts'
 import { keySlot } from '../src/backend/key-slot.ts'
 import type { RedisTarget } from '../src/backend/target.ts'
+import type { ChordProgress } from '../src/backend/types.ts'
+import type { OperationHistory } from '../src/history/operation-history.ts'
 import type { ChaosRun, Measurement } from '../src/report/sections/chaos.ts'
-import { type FailoverOutcome, RedisCluster, RedisSentinelGroup } from '../src/servers/index.ts'
+import {
+  type FailoverOutcome,
+  type KillPrimaryOptions,
+  RedisCluster,
+  RedisSentinelGroup,
+  type StartedRedisServer,
+} from '../src/servers/index.ts'
 import { runChordWorkload } from './support/chord-workload.ts'
+import { callsEndedSince, cutOffReplicas, firstAcknowledgedWithin } from './support/lagging-replicas.ts'
 import {
   brokenVariantCaught,
   type ChaosScenario,
@@ -16,33 +25,94 @@ import {
   skippedScenario,
 } from './support/scenario.ts'
 
-type FailoverCase = 'cluster, primary killed' | 'cluster, CLUSTER FAILOVER' | 'sentinel, SENTINEL FAILOVER'
+interface FailoverCase {
+  name: string
+  topology: 'cluster' | 'sentinel'
+  /** The primary SIGKILLed (the topology promotes a replica), or a CLUSTER / SENTINEL FAILOVER. */
+  failover: 'primary killed' | 'manual'
+  /**
+   * Every replica that could be promoted is cut off (paused, its replication link dropped) before
+   * the kill, and completions go on meanwhile: what the primary acknowledged then is on no replica.
+   */
+  replicasBehind: boolean
+  /**
+   * Whether `waitReplicas: 1` guarantees that nothing acknowledged is lost here (then required).
+   * Not under SENTINEL FAILOVER: the old primary keeps taking writes until a sentinel demotes it,
+   * and a replica that still follows it can acknowledge them before it is moved to the new one.
+   */
+  waitGuarantees: boolean
+}
 
 const cases: readonly FailoverCase[] = [
-  'cluster, primary killed',
-  'cluster, CLUSTER FAILOVER',
-  'sentinel, SENTINEL FAILOVER',
+  {
+    name: 'cluster, primary killed',
+    topology: 'cluster',
+    failover: 'primary killed',
+    replicasBehind: false,
+    waitGuarantees: true,
+  },
+  {
+    name: 'cluster, replica behind, primary killed',
+    topology: 'cluster',
+    failover: 'primary killed',
+    replicasBehind: true,
+    waitGuarantees: true,
+  },
+  {
+    name: 'cluster, CLUSTER FAILOVER',
+    topology: 'cluster',
+    failover: 'manual',
+    replicasBehind: false,
+    waitGuarantees: true,
+  },
+  {
+    name: 'sentinel, primary killed',
+    topology: 'sentinel',
+    failover: 'primary killed',
+    replicasBehind: false,
+    waitGuarantees: true,
+  },
+  {
+    name: 'sentinel, replicas behind, primary killed',
+    topology: 'sentinel',
+    failover: 'primary killed',
+    replicasBehind: true,
+    waitGuarantees: true,
+  },
+  {
+    name: 'sentinel, SENTINEL FAILOVER',
+    topology: 'sentinel',
+    failover: 'manual',
+    replicasBehind: false,
+    waitGuarantees: false,
+  },
 ]
 /** WAIT below the chaos sizes' command timeout (400 ms at the smallest). */
 const waitTimeoutMs = 300
+/** Completion calls that must end while the replicas are cut off, as a share of the chord's tasks. */
+const behindShare = 0.1
 
 /**
  * Failovers in the middle of a chord, on a 3-primary cluster (one replica each) and on a Sentinel
  * group (2 replicas, 3 sentinels), each without and with `waitReplicas: 1`. Replication is
  * asynchronous, so without WAIT a failover may lose acknowledged completions: that is reported,
- * not hidden. With WAIT, a completion acknowledged on a cluster is on the one replica that can be
- * promoted, so none may be lost there.
+ * not hidden; the "replicas behind" cases make sure there is something to lose. With WAIT, a
+ * completion acknowledged before a primary dies is on a replica that can be promoted, so none may
+ * be lost there.
  */
 export const failoverScenario: ChaosScenario = {
   id: 'failover',
   title: 'Failover in the middle of a chord (Redis Cluster, Sentinel)',
   description:
-    'A third of the way through a chord: the primary serving the chord is killed and the cluster promotes ' +
-    'its replica (the old primary then returns as a replica); or a CLUSTER FAILOVER hands the primary to its ' +
-    'replica; or SENTINEL FAILOVER promotes a replica of a Sentinel group. Each runs without and with ' +
-    'waitReplicas: 1. Reported per run: acknowledged completions lost, chords fired twice or never, and the ' +
-    'time until clients could find the new primary. Required: with waitReplicas on the cluster, nothing ' +
-    'acknowledged is lost and the reference barrier stays exact.',
+    'A third of the way through a chord, the primary serving the chord fails over: it is SIGKILLed and the ' +
+    'cluster or the sentinels promote a replica (on the cluster the old primary then returns as a replica); ' +
+    'or the same after its replicas were cut off (paused, replication link dropped) while a tenth of the ' +
+    'chord was completed, then resumed right after the kill; or CLUSTER FAILOVER / SENTINEL FAILOVER hands ' +
+    'the primary over. Each runs without and with waitReplicas: 1. Reported per run: acknowledged ' +
+    'completions lost, chords fired twice or never, and the time until clients could find the new ' +
+    'primary; for the cut-off cases, the completions acknowledged while the replicas were behind. ' +
+    'Required: with waitReplicas, nothing acknowledged is lost and the reference barrier stays exact ' +
+    '(except under SENTINEL FAILOVER, where WAIT 1 of 2 replicas does not guarantee it: reported).',
   async run(context) {
     if (context.redisSource === 'external') {
       return { report: skippedScenario(this, 'REDIS_URL is set: failovers need topologies chordlab starts') }
@@ -50,42 +120,34 @@ export const failoverScenario: ChaosScenario = {
     const started = performance.now()
     const runs: ChaosRun[] = []
     const measurements: Measurement[] = []
+    const guaranteed: ChaosRun[] = []
     for (const failoverCase of cases) {
       for (const waitReplicas of [0, 1]) {
         const barriers: BarrierName[] =
-          failoverCase === 'cluster, primary killed' && waitReplicas === 0
+          failoverCase.name === 'cluster, primary killed' && waitReplicas === 0
             ? ['reference', 'seed-incr']
             : ['reference']
         for (const barrier of barriers) {
-          const { run, recoveryMs } = await failoverRun(context, failoverCase, waitReplicas, barrier)
-          runs.push(run)
-          if (barrier === 'reference') {
-            measurements.push({
-              name: `${run.fault}: clients found the new primary after`,
-              value: recoveryMs,
-              unit: 'ms',
-            })
-          }
+          const outcome = await failoverRun(context, failoverCase, waitReplicas, barrier)
+          runs.push(outcome.run)
+          if (barrier !== 'reference') continue
+          measurements.push(...outcome.measurements)
+          if (waitReplicas > 0 && failoverCase.waitGuarantees) guaranteed.push(outcome.run)
         }
       }
     }
-    const waitedOnCluster = runs.filter(
-      run =>
-        run.barrier === 'reference' &&
-        run.fault.startsWith('cluster') &&
-        run.fault.endsWith('waitReplicas 1'),
-    )
-    const lost = waitedOnCluster.filter(run => !run.consistent || run.acknowledgedLost > 0)
+    const lost = guaranteed.filter(run => !run.consistent || run.acknowledgedLost > 0)
     return {
       report: scenarioReport(this, started, {
         runs,
         measurements,
         expectations: [
           expectation(
-            'wait-keeps-acknowledged-on-cluster',
-            'with waitReplicas on the cluster, the reference barrier loses nothing acknowledged and stays exact',
-            waitedOnCluster.length > 0 && lost.length === 0,
-            (lost.length === 0 ? waitedOnCluster : lost)
+            'wait-keeps-acknowledged',
+            'with waitReplicas, the reference barrier loses nothing acknowledged and stays exact ' +
+              '(every case but SENTINEL FAILOVER)',
+            guaranteed.length > 0 && lost.length === 0,
+            (lost.length === 0 ? guaranteed : lost)
               .map(run => `${run.fault}: ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`)
               .join('; '),
           ),
@@ -103,11 +165,11 @@ async function failoverRun(
   failoverCase: FailoverCase,
   waitReplicas: number,
   barrier: BarrierName,
-): Promise<{ run: ChaosRun; recoveryMs: number }> {
-  const label = `${failoverCase}, waitReplicas ${waitReplicas}`
-  context.progress(`failover: ${label}: ${barrier}`)
+): Promise<{ run: ChaosRun; measurements: Measurement[] }> {
+  const label = `${failoverCase.name}, waitReplicas ${waitReplicas}`
+  context.progress(`${label}: ${barrier}`)
   await using topology = await startTopology(failoverCase)
-  let recoveryMs = Number.NaN
+  let failed: FailedOver | undefined
   const result = await runChordWorkload({
     workerUrl: topology.target,
     verifyUrl: topology.target,
@@ -120,45 +182,130 @@ async function failoverRun(
     deadlineMs: context.size.deadlineMs * 2,
     fault: {
       atFraction: 0.3,
-      // runChordWorkload names the chord `chaos-<barrier>`: its keys hash to that id's slot.
-      inject: async () => {
-        recoveryMs = (await topology.fail(keySlot(`chaos-${barrier}`))).elapsedMs
+      inject: async history => {
+        // runChordWorkload names the chord `chaos-<barrier>`: its keys hash to that id's slot.
+        failed = await failOver(context, failoverCase, topology, keySlot(`chaos-${barrier}`), history)
       },
     },
   })
-  return { run: chaosRun(label, barrier, result), recoveryMs }
+  const run = chaosRun(label, barrier, result)
+  const measurements: Measurement[] = []
+  if (failed !== undefined) {
+    measurements.push({
+      name: `${label}: clients found the new primary after`,
+      value: failed.outcome.elapsedMs,
+      unit: 'ms',
+    })
+  }
+  if (failed?.behind !== undefined) {
+    // The finding the cut-off cases exist for, printed whatever it is (0 included), never required.
+    measurements.push(
+      {
+        name: `${label}: completions first acknowledged while the replicas were cut off`,
+        value: firstAcknowledgedWithin(result.history, failed.behind),
+        unit: 'tasks',
+      },
+      { name: `${label}: acknowledged completions lost`, value: run.acknowledgedLost, unit: 'tasks' },
+    )
+  }
+  return { run, measurements }
+}
+
+/** What one failover did: the promotion, and when the replicas were cut off, if they were. */
+interface FailedOver {
+  outcome: FailoverOutcome
+  /** `performance.now()` from the cut to the kill. */
+  behind?: { from: number; to: number }
+}
+
+/**
+ * The failover of this case for the primary serving `slot`, in numbered steps for the cut-off
+ * cases: 1. cut the replicas off; 2. keep completing until a share of the chord's calls ended;
+ * 3. kill the primary and resume the replicas, one of which is promoted.
+ */
+async function failOver(
+  context: ScenarioContext,
+  failoverCase: FailoverCase,
+  topology: RunningTopology,
+  slot: number,
+  history: OperationHistory<ChordProgress>,
+): Promise<FailedOver> {
+  const { primary, replicas } = await topology.serving(slot)
+  if (failoverCase.failover === 'manual') return { outcome: await topology.handOver(primary, replicas) }
+  if (!failoverCase.replicasBehind) return { outcome: await topology.killPrimary(primary) }
+  // 1. Cut off.
+  const cutOff = await cutOffReplicas(primary, replicas)
+  try {
+    // 2. Completions the primary alone holds (or, with WAIT, calls that end in a Replication error).
+    const calls = Math.ceil(behindShare * context.size.tasks)
+    await callsEndedSince(history, cutOff.since, calls, context.size.faultWindow.maxMs)
+    // 3. The kill; the replicas come back only once their primary is gone.
+    let killedAt = Number.NaN
+    const outcome = await topology.killPrimary(primary, {
+      beforeKill: () => {
+        killedAt = performance.now()
+      },
+      afterKill: () => cutOff.rejoin(),
+    })
+    return { outcome, behind: { from: cutOff.since, to: killedAt } }
+  } finally {
+    cutOff.rejoin()
+  }
 }
 
 interface RunningTopology extends AsyncDisposable {
   target: RedisTarget
-  /** The failover of this case, for the primary serving `slot`. */
-  fail(slot: number): Promise<FailoverOutcome>
+  /** The primary serving `slot` (a Sentinel group's only primary) and its replicas. */
+  serving(slot: number): Promise<{ primary: StartedRedisServer; replicas: StartedRedisServer[] }>
+  /** SIGKILL; resolves once a replica is promoted and writes can be replicated again. */
+  killPrimary(primary: StartedRedisServer, options?: KillPrimaryOptions): Promise<FailoverOutcome>
+  /** CLUSTER FAILOVER on a replica, or SENTINEL FAILOVER. */
+  handOver(primary: StartedRedisServer, replicas: readonly StartedRedisServer[]): Promise<FailoverOutcome>
 }
 
 async function startTopology(failoverCase: FailoverCase): Promise<RunningTopology> {
-  if (failoverCase === 'sentinel, SENTINEL FAILOVER') {
+  if (failoverCase.topology === 'sentinel') {
     const group = await new RedisSentinelGroup({ replicas: 2, sentinels: 3 }).start()
     return {
       target: { sentinels: group.sentinelAddresses(), name: group.name },
-      fail: () => group.failover(),
+      async serving() {
+        const primary = await group.primary()
+        return { primary, replicas: group.servers.filter(server => server !== primary) }
+      },
+      async killPrimary(_primary, options) {
+        const outcome = await group.killPrimary(options)
+        // The sentinels move the other replica to the promoted one: WAIT has a replica again.
+        await group.waitUntilSettled()
+        return outcome
+      },
+      handOver: () => group.failover(),
       [Symbol.asyncDispose]: () => group.stop(),
     }
   }
-  const cluster = await new RedisCluster({ primaries: 3, replicasPerPrimary: 1 }).start()
+  const cluster = await new RedisCluster({
+    primaries: 3,
+    replicasPerPrimary: 1,
+    // A replica that was away longer than node timeout × validity factor (+ the replication ping
+    // period) refuses to stand for promotion; 0 lets a replica that was cut off for any time stand.
+    config: failoverCase.replicasBehind ? { 'cluster-replica-validity-factor': '0' } : {},
+  }).start()
   return {
     target: { cluster: cluster.addresses() },
-    async fail(slot) {
+    async serving(slot) {
       const primary = await cluster.primaryForSlot(slot)
-      if (failoverCase === 'cluster, CLUSTER FAILOVER') {
-        const [replica] = await cluster.replicasOf(primary)
-        if (replica === undefined) throw new Error(`${primary.address} has no replica`)
-        return cluster.failover(replica)
-      }
-      const outcome = await cluster.killPrimary(primary)
+      return { primary, replicas: await cluster.replicasOf(primary) }
+    },
+    async killPrimary(primary, options) {
+      const outcome = await cluster.killPrimary(primary, options)
       // Until the old primary returns as its replica, the promoted one has none to WAIT for.
       await primary.restart()
       await cluster.waitUntilHealthy()
       return outcome
+    },
+    async handOver(primary, replicas) {
+      const [replica] = replicas
+      if (replica === undefined) throw new Error(`${primary.address} has no replica`)
+      return cluster.failover(replica)
     },
     [Symbol.asyncDispose]: () => cluster.stop(),
   }

@@ -73,11 +73,14 @@ export class SharedConnection {
   }
 
   /**
-   * The client, connecting again first when it is a cluster client that gave up (every node was
-   * unreachable for all its attempts): commands sent to a client in that state fail at once.
+   * The client, connecting again first when it ended without being closed: a cluster client that
+   * gave up (every node was unreachable for all its attempts), or a Sentinel client whose lookup of
+   * the primary was cut short (ioredis ends it for good when a `+switch-master` arrives while it is
+   * reconnecting, seen after a primary kill). Commands sent to a client in that state fail at once
+   * with "Connection is closed.".
    */
   acquire(): RedisClient {
-    if (this.client instanceof Cluster && this.client.status === 'end' && this.#users > 0) {
+    if (this.client.status === 'end' && this.#users > 0) {
       this.client.connect().catch(() => {
         // The failure reaches the commands queued meanwhile, as a `Connection` error each.
       })

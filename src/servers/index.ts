@@ -22,4 +22,9 @@ export type { RedisServerInfo } from './redis-info.ts'
 export type { RedisSentinelGroupOptions } from './redis-sentinel-group.ts'
 export type { RedisServerOptions, RedisServerTlsOptions, RedisUser } from './redis-server.ts'
 export type { TlsCertificateFiles } from './tls-certificates.ts'
-export type { FailoverOutcome, NodeAddress, TopologyNodeOptions } from './topology-types.ts'
+export type {
+  FailoverOutcome,
+  KillPrimaryOptions,
+  NodeAddress,
+  TopologyNodeOptions,
+} from './topology-types.ts'

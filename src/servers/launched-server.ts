@@ -44,6 +44,26 @@ export class LaunchedServer implements AsyncDisposable {
     return !this.#process.hasExited
   }
 
+  /** True between pause() and resume(): the process exists but answers nothing. */
+  get paused(): boolean {
+    return this.#process.paused
+  }
+
+  /**
+   * SIGSTOP, as a process that hangs (a long GC pause, a stalled VM): it answers nothing, while the
+   * kernel keeps its connections open and goes on buffering what peers send it. stop(), kill() and
+   * restart() still work on a paused process (stop() sends SIGCONT before SIGTERM).
+   */
+  pause(): void {
+    this.assertNotStopped('pause')
+    this.#process.pause()
+  }
+
+  /** SIGCONT after pause(): the process reads what the kernel buffered meanwhile and carries on. */
+  resume(): void {
+    this.#process.resume()
+  }
+
   /** `127.0.0.1:<port>`, as Redis names nodes in CLUSTER NODES and Sentinel replies. */
   get address(): string {
     return `${this.host}:${this.port}`

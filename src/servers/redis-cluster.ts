@@ -10,7 +10,12 @@ import { redisCliAccess } from './redis-cli.ts'
 import { type StartedRedisServer, startRedisServer } from './redis-server.ts'
 import { SlotMigration } from './slot-migration.ts'
 import { startAll, stopAllOnFailure } from './start-all.ts'
-import type { FailoverOutcome, NodeAddress, TopologyNodeOptions } from './topology-types.ts'
+import type {
+  FailoverOutcome,
+  KillPrimaryOptions,
+  NodeAddress,
+  TopologyNodeOptions,
+} from './topology-types.ts'
 import { topologyUrl } from './topology-url.ts'
 import { type Probe, waitFor } from './wait-for.ts'
 
@@ -166,9 +171,10 @@ export class StartedRedisCluster implements AsyncDisposable {
   /**
    * SIGKILLs `primary` and waits for the cluster's own failover: one of its replicas promoted
    * after `cluster-node-timeout` (by the vote of a majority of the primaries, so from 3 primaries
-   * up), and the cluster healthy again.
+   * up), and the cluster healthy again. `beforeKill` runs right before the SIGKILL, `afterKill` right
+   * after it, before the wait (e.g. to resume replicas paused to make them fall behind).
    */
-  async killPrimary(primary: StartedRedisServer): Promise<FailoverOutcome> {
+  async killPrimary(primary: StartedRedisServer, options: KillPrimaryOptions = {}): Promise<FailoverOutcome> {
     const replicas = (await this.replicasOf(primary)).filter(replica => replica.running)
     if (replicas.length === 0) throw new Error(`primary ${primary.address} has no running replica to promote`)
     const primaries = (await this.primaries()).length
@@ -178,8 +184,10 @@ export class StartedRedisCluster implements AsyncDisposable {
           'Redis Cluster fails over on its own from 3 primaries up (failover() works at any size)',
       )
     }
+    options.beforeKill?.()
     const started = Date.now()
     await primary.kill()
+    await options.afterKill?.()
     const promoted = await waitFor(
       `a replica of ${primary.address} to be promoted`,
       this.settleTimeoutMs,
@@ -239,7 +247,8 @@ export class StartedRedisCluster implements AsyncDisposable {
 
   async #anyRunningNode<T>(use: (node: StartedRedisServer) => Promise<T>): Promise<T> {
     let lastError: unknown = new Error('no node of the cluster is running')
-    for (const node of this.nodes.filter(candidate => candidate.running)) {
+    // A paused node would only answer after its admin timeout.
+    for (const node of this.nodes.filter(candidate => candidate.running && !candidate.paused)) {
       try {
         return await use(node)
       } catch (error) {

@@ -31,6 +31,7 @@ export class RedisProcess {
   readonly pid: number
   readonly #child: ChildProcess
   #stderrTail = ''
+  #paused = false
 
   private constructor(child: ChildProcess, pid: number) {
     this.#child = child
@@ -73,6 +74,25 @@ export class RedisProcess {
     return this.#child.exitCode !== null || this.#child.signalCode !== null
   }
 
+  /** True between pause() and resume() (or the process's end). */
+  get paused(): boolean {
+    return this.#paused && !this.hasExited
+  }
+
+  /** SIGSTOP: the process stops running, its sockets stay open and the kernel keeps buffering for it. */
+  pause(): void {
+    if (this.hasExited) return
+    this.#child.kill('SIGSTOP')
+    this.#paused = true
+  }
+
+  /** SIGCONT after pause(); harmless when not paused. */
+  resume(): void {
+    if (this.hasExited || !this.#paused) return
+    this.#child.kill('SIGCONT')
+    this.#paused = false
+  }
+
   /** The last lines Redis wrote to stderr: where it explains a config file it refuses to load. */
   stderrTail(lineCount: number): string {
     return lastLines(this.#stderrTail, lineCount)
@@ -81,6 +101,8 @@ export class RedisProcess {
   /** SIGTERM (Redis saves or fsyncs per its config), then SIGKILL if it has not exited within `timeoutMs`. */
   async terminate(timeoutMs: number): Promise<void> {
     if (this.hasExited) return
+    // A stopped process would hold SIGTERM until SIGCONT, and be SIGKILLed after the whole timeout.
+    this.resume()
     this.#child.kill('SIGTERM')
     if (await this.waitForExit(timeoutMs)) return
     await this.kill()

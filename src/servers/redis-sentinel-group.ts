@@ -5,7 +5,12 @@ import { type StartedRedisServer, startRedisServer } from './redis-server.ts'
 import { renderSentinelConf } from './sentinel-conf.ts'
 import { primaryAddress, replicationRole, sentinelMasterState } from './sentinel-queries.ts'
 import { startAll, stopAllOnFailure } from './start-all.ts'
-import type { FailoverOutcome, NodeAddress, TopologyNodeOptions } from './topology-types.ts'
+import type {
+  FailoverOutcome,
+  KillPrimaryOptions,
+  NodeAddress,
+  TopologyNodeOptions,
+} from './topology-types.ts'
 import { topologyUrl } from './topology-url.ts'
 import { type Probe, waitFor } from './wait-for.ts'
 
@@ -155,12 +160,15 @@ export class StartedRedisSentinelGroup implements AsyncDisposable {
 
   /**
    * SIGKILLs the primary and waits for the sentinels to agree it is down (`downAfterMs`), promote a
-   * replica and name it to clients.
+   * replica and name it to clients. `beforeKill` runs right before the SIGKILL, `afterKill` right
+   * after it, before the wait.
    */
-  async killPrimary(): Promise<FailoverOutcome> {
+  async killPrimary(options: KillPrimaryOptions = {}): Promise<FailoverOutcome> {
     const previous = await this.primary()
+    options.beforeKill?.()
     const started = Date.now()
     await previous.kill()
+    await options.afterKill?.()
     return this.#awaitPromotion(previous, started)
   }
 

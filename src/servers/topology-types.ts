@@ -27,3 +27,14 @@ export interface FailoverOutcome {
    */
   elapsedMs: number
 }
+
+/** How a primary kill goes on. */
+export interface KillPrimaryOptions {
+  /** Runs right before the SIGKILL, once the primary is known: e.g. to note when the failover began. @default nothing */
+  beforeKill?: () => void
+  /**
+   * Runs right after the SIGKILL, before waiting for the promotion: e.g. resumes replicas that were
+   * paused to make them fall behind, so that one of them can be promoted. @default nothing
+   */
+  afterKill?: () => Promise<void> | void
+}

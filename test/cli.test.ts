@@ -37,10 +37,24 @@ describe('the chordlab command line', () => {
   })
 
   it('answers a usage mistake with one line and exit code 2', async () => {
-    const [unknown, both, topology] = await Promise.all([
+    const [unknown, both, topology, ...bench] = await Promise.all([
       chordlab(['frobnicate']),
       chordlab(['demo', '--topology', 'cluster', '--redis-url', 'redis://127.0.0.1:1']),
       chordlab(['demo', '--topology', 'mesh']),
+      chordlab(['bench', '--replicas', '1']),
+      chordlab(['bench', '--topology', 'cluster', '--redis-url', 'redis://127.0.0.1:1']),
+      chordlab(['bench', '--suite', 'latency', '--redis-url', 'redis+cluster://127.0.0.1:1']),
+    ])
+    expect(bench.map(run => [run.code, run.stderr.trim()])).toEqual([
+      [2, 'chordlab bench: --replicas goes with --topology cluster'],
+      [
+        2,
+        'chordlab bench: --redis-url is for the single-server suites; --topology cluster and --suite peers start their own servers',
+      ],
+      [
+        2,
+        'chordlab bench: the single-server suites take a redis:// or rediss:// URL; --topology cluster benches clusters it starts',
+      ],
     ])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/^chordlab: unknown command "frobnicate"/)

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { RedisResultBackend } from '../src/index.ts'
 import { RedisCluster } from '../src/servers/index.ts'
+import { sampleMeta } from './support/meta.ts'
 import { ownServerDirectories, useSuiteCluster } from './support/topologies.ts'
 
 const cluster = useSuiteCluster({ primaries: 3, replicasPerPrimary: 1, profile: 'aof-everysec' })
@@ -57,6 +59,16 @@ describe('RedisCluster', () => {
     const [replica] = await small.replicasOf(primary)
     if (replica === undefined) throw new Error('no replica')
     expect((await small.failover(replica)).promoted).toBe(replica)
+  })
+
+  it('starts a lone primary a cluster client can reach (it announces its own address)', async () => {
+    await using lone = await new RedisCluster({ primaries: 1, replicasPerPrimary: 0 }).start()
+    const [node] = lone.nodes
+    const slots = (await node?.withAdminClient(client => client.call('CLUSTER', 'SLOTS'))) as unknown[][]
+    expect(slots[0]?.[2]).toEqual([node?.host, node?.port, expect.any(String), []])
+    await using backend = new RedisResultBackend(lone.url(), { maxRetriesPerRequest: 0 })
+    await backend.storeResult(sampleMeta({ taskId: 'on-a-lone-primary' }))
+    expect((await backend.getResult('on-a-lone-primary'))?.taskId).toBe('on-a-lone-primary')
   })
 
   describe('clean-up', () => {

@@ -1,10 +1,12 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { CompletionRecord } from '../../src/history/chord-check.ts'
 import { killOnProcessExit } from '../../src/servers/child-registry.ts'
 import { lastLines } from '../../src/servers/log-tail.ts'
+import { forkWorker, killIfRunning } from '../support/forked-worker.ts'
+import { withTimeout } from '../support/with-timeout.ts'
 import type { ChordSpec, Handoff } from './adapter.ts'
 
 /** What one completing process is asked to do. The URL may carry a password: it goes over a pipe only. */
@@ -19,13 +21,8 @@ export interface CompletionJob {
   inFlight: number
 }
 
-/** Parent to a forked Node completer. */
+/** Parent to a forked Node completer: the job (answered once connected and set up), then go (answered with the records). */
 export type ToCompleter = { type: 'job'; job: CompletionJob } | { type: 'go' }
-/** A forked Node completer to its parent. */
-export type FromCompleter =
-  | { type: 'ready' }
-  | { type: 'done'; records: CompletionRecord[] }
-  | { type: 'failed'; message: string }
 
 /** One process completing part of a chord: ready once connected, running after go(). */
 export interface ChildRun {
@@ -50,33 +47,20 @@ export const pythonBinary = process.env.CHORDLAB_INTEROP_PYTHON || '/usr/bin/pyt
 
 /** A forked Node process (tsx) running completer-process.ts. */
 export function forkNodeCompleter(job: CompletionJob): ChildRun {
-  const child = fork(completerEntry, [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const worker = forkWorker<ToCompleter>(completerEntry, `completer ${job.peerId}`)
+  let go = () => {}
+  const started = new Promise<void>(resolve => {
+    go = resolve
   })
-  killOnProcessExit(child)
-  const messages = (type: FromCompleter['type'], timeoutMs: number) =>
-    withTimeout(
-      new Promise<FromCompleter>((resolve, reject) => {
-        child.on('message', (message: FromCompleter) => {
-          if (message.type === 'failed') reject(new Error(`completer ${job.peerId}: ${message.message}`))
-          else if (message.type === type) resolve(message)
-        })
-        child.once('exit', code => reject(new Error(`completer ${job.peerId} exited with ${code}`)))
-      }),
-      timeoutMs,
-      `completer ${job.peerId} ${type}`,
-    )
-  const send = (message: ToCompleter) => child.send(message)
-  send({ type: 'job', job })
-  const ready = messages('ready', readyTimeoutMs).then(() => undefined)
+  const ready = worker.request<null>({ type: 'job', job }, readyTimeoutMs).then(() => undefined)
   const done = ready
-    .then(() => messages('done', runTimeoutMs))
-    .then(message => {
-      child.disconnect()
-      return message.type === 'done' ? message.records : []
+    .then(() => started)
+    .then(() => worker.request<CompletionRecord[]>({ type: 'go' }, runTimeoutMs))
+    .then(records => {
+      worker.close()
+      return records
     })
-  return { ready, go: () => send({ type: 'go' }), done, stop: () => stopChild(child) }
+  return { ready, go: () => go(), done, stop: () => worker.stop() }
 }
 
 /** Python record: [taskId, startedAt, endedAt, 'ok', completed, isLast] or [taskId, startedAt, endedAt, 'unknown', reason]. */
@@ -93,7 +77,7 @@ export function spawnPythonCompleter(script: string, input: Record<string, unkno
   const done = ready
     .then(() => lines.next('records', runTimeoutMs))
     .then(output => (output.records as PythonRecord[]).map(pythonRecord))
-  return { ready, go: () => child.stdin?.write('go\n'), done, stop: () => stopChild(child) }
+  return { ready, go: () => child.stdin?.write('go\n'), done, stop: () => killIfRunning(child) }
 }
 
 /** Runs a one-shot action of `script` and returns the JSON object it printed. */
@@ -107,7 +91,7 @@ export async function runPythonAction(
     child.stdin?.write(`${JSON.stringify(input)}\n`)
     return await lines.next(null, readyTimeoutMs)
   } finally {
-    stopChild(child)
+    killIfRunning(child)
   }
 }
 
@@ -170,23 +154,5 @@ function lineReader(child: ChildProcess) {
       }
       return withTimeout(found(), timeoutMs, `python ${key ?? 'output'}`)
     },
-  }
-}
-
-function stopChild(child: ChildProcess): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
   }
 }

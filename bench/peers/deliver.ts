@@ -1,13 +1,6 @@
 import type { CompletionRecord } from '../../src/history/chord-check.ts'
+import { monotonicMs } from '../support/monotonic-clock.ts'
 import type { Completer } from './adapter.ts'
-
-/**
- * Milliseconds on CLOCK_MONOTONIC, which every process on the machine shares (Python's
- * time.monotonic_ns reads the same clock), so records from several processes can be ordered.
- */
-export function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6
-}
 
 /**
  * What a worker does with a call that ended unknown: it runs the task again (a new call), up to

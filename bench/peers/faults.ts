@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { startToxiproxy } from '../../src/faults/index.ts'
 import type { PeerExactness } from '../../src/report/sections/peers.ts'
 import { type PersistenceProfile, RedisServer } from '../../src/servers/index.ts'
+import { monotonicMs } from '../support/monotonic-clock.ts'
 import type { PeerAdapter } from './adapter.ts'
-import { monotonicMs } from './deliver.ts'
 import { type JudgeOptions, judgeChord } from './exactness.ts'
 
 /** The chord of a fault run: big enough to outlast the fault's start, small enough to stay quick. */

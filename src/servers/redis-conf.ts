@@ -82,6 +82,10 @@ function topologyDirectives({ topology, password, tls }: RedisConfSettings): str
     // Explicit, since the default (port + 10000) is out of range for most free ports.
     `cluster-port ${topology.busPort}`,
     'cluster-config-file nodes.conf',
+    // A node learns its own address from another node's MEET; the only node of a 1-primary cluster
+    // never gets one and would name itself with an empty host in CLUSTER SLOTS, which leaves a
+    // cluster client with no node to reach.
+    'cluster-announce-ip 127.0.0.1',
     `cluster-node-timeout ${topology.nodeTimeoutMs}`,
     ...(tls === undefined ? [] : ['tls-cluster yes']),
   ]

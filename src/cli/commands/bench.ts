@@ -8,6 +8,8 @@ import {
   benchProfiles,
 } from '../../../bench/profiles.ts'
 import { runBench } from '../../../bench/run-bench.ts'
+import { addTopologySection, topologyNames } from '../../../bench/topology/topology-results.ts'
+import { parseTopologyUrl } from '../../backend/target-url.ts'
 import { redactUrl } from '../../index.ts'
 import { compareWithBaseline, defaultMaxRegressionPercent, gateLines } from '../../report/baseline.ts'
 import { runDirectory } from '../../report/run-results.ts'
@@ -15,8 +17,9 @@ import type { RunResults } from '../../report/schema.ts'
 import { benchSection } from '../../report/sections/bench.ts'
 import { type BenchSuiteId, benchSuiteIds } from '../../report/sections/bench-data.ts'
 import { peersSection } from '../../report/sections/peers.ts'
+import { topologySection } from '../../report/sections/topology.ts'
 import { writeReport } from '../../report/write-report.ts'
-import { UsageError, wholeNumber } from '../arguments.ts'
+import { oneOf, UsageError, wholeNumber } from '../arguments.ts'
 import type { Command } from '../command.ts'
 import { progressPrinter } from '../progress.ts'
 
@@ -29,6 +32,9 @@ export const benchCommand: Command = {
   help: `latency and throughput benchmarks: backend vs raw Redis, HTTP, persistence, the spec's claims
   --profile quick|full (quick)  --suite ${benchSuiteIds.join(',')} (all)  --concurrency N (profile's)
   --suite peers: chordlab vs BullMQ flows, Celery, the spec's INCR (only when named; own redis-server)
+  --topology single|cluster (single)  cluster: storeResults and completions on 1, 3, 6 primaries
+    against a plain redis-server, 1 and 4 processes (own servers; other suites only if --suite names them)
+    --replicas N (0): replicas per primary
   --redis-url URL (REDIS_URL; skips persistence)  --out DIR (reports)
   --baseline results.json  --max-regression PCT (${defaultMaxRegressionPercent})`,
   async run(args) {
@@ -42,15 +48,34 @@ export const benchCommand: Command = {
         out: { type: 'string', default: 'reports' },
         baseline: { type: 'string' },
         'max-regression': { type: 'string', default: String(defaultMaxRegressionPercent) },
+        topology: { type: 'string', default: 'single' },
+        replicas: { type: 'string' },
       },
     })
     const profile = chosenProfile(values.profile, values.concurrency)
+    const topology = oneOf(values.topology, topologyNames, '--topology')
+    if (values.replicas !== undefined && topology !== 'cluster')
+      throw new UsageError('--replicas goes with --topology cluster')
+    const replicasPerPrimary = wholeNumber(values.replicas ?? '0', '--replicas', 0)
     const { benchList, peers } = splitPeersSuite(values.suite)
-    const suites = benchList === '' ? [] : chosenSuites(benchList)
+    // --topology cluster runs the cluster sweep alone, unless --suite names other suites as well.
+    const suites =
+      benchList === '' || (topology === 'cluster' && benchList === undefined) ? [] : chosenSuites(benchList)
     const maxRegressionPercent = percent(values['max-regression'])
     // Read the baseline first: a wrong path should fail in a second, not after the whole run.
     const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline)
-    const redisUrl = values['redis-url'] ?? (process.env.REDIS_URL || undefined)
+    if (values['redis-url'] !== undefined && suites.length === 0) {
+      throw new UsageError(
+        '--redis-url is for the single-server suites; --topology cluster and --suite peers start their own servers',
+      )
+    }
+    const redisUrl =
+      suites.length === 0 ? undefined : (values['redis-url'] ?? (process.env.REDIS_URL || undefined))
+    if (redisUrl !== undefined && parseTopologyUrl(redisUrl) !== undefined) {
+      throw new UsageError(
+        'the single-server suites take a redis:// or rediss:// URL; --topology cluster benches clusters it starts',
+      )
+    }
 
     const progress = progressPrinter()
     const results = await (async (): Promise<RunResults> => {
@@ -63,11 +88,23 @@ export const benchCommand: Command = {
               ...(redisUrl === undefined ? {} : { redisUrl }),
               progress: progress.line,
             })
-      if (peers) return addPeersSection(bench, profile.name, progress.line)
-      if (bench === undefined) throw new UsageError('--suite names no suite')
-      return bench
+      const withPeers = peers ? await addPeersSection(bench, profile.name, progress.line) : bench
+      const withTopology =
+        topology === 'cluster'
+          ? await addTopologySection(withPeers, {
+              profileName: profile.name,
+              replicasPerPrimary,
+              progress: progress.line,
+            })
+          : withPeers
+      if (withTopology === undefined) throw new UsageError('--suite names no suite')
+      return withTopology
     })().finally(progress.done)
-    const renderers = [...(suites.length > 0 ? [benchSection] : []), ...(peers ? [peersSection] : [])]
+    const renderers = [
+      ...(suites.length > 0 ? [benchSection] : []),
+      ...(peers ? [peersSection] : []),
+      ...(topology === 'cluster' ? [topologySection] : []),
+    ]
     const report = writeReport(runDirectory(results, values.out), results, renderers)
     console.log(`report: ${report.pageFile}\nresults: ${report.resultsFile}\nsummary: ${report.summaryFile}`)
     if (redisUrl !== undefined) console.log(`ran against ${redactUrl(redisUrl)}`)

@@ -1,0 +1,56 @@
+import type { BarrierName } from '../../src/backend/barrier/index.ts'
+import type { NodeAddress } from '../../src/backend/target.ts'
+import type { TopologyOperation } from '../../src/report/sections/topology-data.ts'
+
+/** Where a client process connects: a cluster (through any node) or the plain control server. */
+export type TargetSpec =
+  | { id: string; kind: 'cluster'; nodes: NodeAddress[] }
+  | { id: string; kind: 'single'; url: string }
+
+/** One arm of a pass: an operation on one target. */
+export interface ArmKey {
+  operation: TopologyOperation
+  targetId: string
+}
+
+/** What every client process runs with. */
+export interface WorkloadSettings {
+  storeBatch: number
+  storeInFlight: number
+  completionsInFlight: number
+  chordsPerProcess: number
+  barrier: BarrierName
+  /** Every n-th completion call re-delivers the task completed before it (0: never). */
+  redeliverEvery: number
+  /** Put in front of every key, so keys of one run never meet another's. */
+  namespace: string
+}
+
+/** Parent to client process. Each is answered before the parent sends the next to that process. */
+export type WorkerRequest =
+  /** Connect to every target (lazily: the warm-up round makes the first calls). Answer: null. */
+  | { type: 'open'; worker: number; targets: TargetSpec[]; settings: WorkloadSettings }
+  /** Untimed set-up of the arm's next round (fresh chords or keys). Answer: PreparedRound. */
+  | { type: 'prepare'; arm: ArmKey }
+  /** The timed round. Answer: ClientRound. */
+  | { type: 'run'; arm: ArmKey; timeMs: number }
+  /** Close every connection. Answer: null. */
+  | { type: 'close' }
+
+export interface PreparedRound {
+  /**
+   * Keys holding integers whose sum after the round must equal the units the round reports (the
+   * chords' counters, the control's INCR keys); empty when the arm's work is not counted this way.
+   */
+  counterKeys: string[]
+}
+
+/** One client process's part of a round. Times on CLOCK_MONOTONIC (bench/support/monotonic-clock.ts). */
+export interface ClientRound {
+  /** Results stored, or distinct tasks completed (a re-delivery counts 0). */
+  units: number
+  startedAt: number
+  endedAt: number
+  /** This process's CPU (user + system) during the round, µs. */
+  cpuUs: number
+}

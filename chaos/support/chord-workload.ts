@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
-import { Redis } from 'ioredis'
 import { RedisResultBackend } from '../../src/backend/backend.ts'
 import type { BarrierName } from '../../src/backend/barrier/index.ts'
-import type { ConnectionOptions } from '../../src/backend/connection.ts'
-import type { RedisTarget } from '../../src/backend/target.ts'
+import { type ConnectionOptions, SharedConnection } from '../../src/backend/connection.ts'
+import { type RedisTarget, resolveTarget } from '../../src/backend/target.ts'
 import type { ChordProgress } from '../../src/backend/types.ts'
 import {
   type ChordCheck,
@@ -182,18 +181,13 @@ async function readFinalState(
 ): Promise<FinalChordState> {
   const state = await verifier.chordGetState(chordId)
   if (state === null) return { exists: false, count: 0, finisherTaskId: null }
-  if (typeof verifyUrl !== 'string') return { exists: true, count: state.completed, finisherTaskId: null }
-  const client = new Redis(verifyUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  })
-  client.on('error', () => {})
+  // Its own connection (one server, cluster or Sentinel group alike) that gives up at once.
+  const connection = new SharedConnection(resolveTarget(verifyUrl, undefined), { maxRetriesPerRequest: 1 })
   try {
-    const finisher = await client.hget(verifier.keys.chord(chordId).members, ' finisher')
+    const finisher = await connection.client.hget(verifier.keys.chord(chordId).members, ' finisher')
     return { exists: true, count: state.completed, finisherTaskId: finisher?.split(' ')[0] ?? null }
   } finally {
-    client.disconnect()
+    await connection.release()
   }
 }
 

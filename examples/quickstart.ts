@@ -92,7 +92,7 @@ async function openDemoRedis(choice: DemoRedis): Promise<DemoTarget> {
     case 'single': {
       const server = await new RedisServer().start()
       const { version } = await server.info()
-      return started(server, `${version} on ${server.url()}`)
+      return started(server, `redis-server ${version}`)
     }
     case 'cluster':
       return started(await new RedisCluster().start(), 'a 3-primary cluster (1 replica each)')
@@ -104,7 +104,7 @@ async function openDemoRedis(choice: DemoRedis): Promise<DemoTarget> {
 function started(topology: { url(): string; stop(): Promise<void> }, description: string): DemoTarget {
   return {
     url: topology.url(),
-    where: `${description}, started by chordlab: ${topology.url()}`,
+    where: `${description}, started by chordlab on ${topology.url()}`,
     [Symbol.asyncDispose]: () => topology.stop(),
   }
 }

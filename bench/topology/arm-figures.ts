@@ -16,21 +16,31 @@ export function armFigures(rounds: readonly ArmRound[]): TopologyArm {
   }
 }
 
-/** Counted back when every round was: completions reported against the counters' sum, over the rounds. */
+/** The rounds' checks summed: what the clients reported against what Redis held, and the rounds where the two differed. */
 function appliedCheck(rounds: readonly ArmRound[]): AppliedCheck {
+  const reported = rounds.reduce((sum, round) => sum + round.units, 0)
   const counted = rounds.flatMap(round =>
-    round.counted === null ? [] : [{ ...round, counted: round.counted }],
+    round.check.kind === 'counted' ? [{ units: round.units, ...round.check }] : [],
   )
-  if (counted.length < rounds.length) {
+  if (counted.length === rounds.length) {
     return {
-      kind: 'not-checked',
-      reason: 'results overwrite a cycle of ids; only completions are counted back',
+      kind: 'counted',
+      reported,
+      counted: counted.reduce((sum, round) => sum + round.counted, 0),
+      roundsOff: counted.filter(round => round.counted !== round.units).length,
     }
   }
+  const readBacks = rounds.flatMap(round =>
+    round.check.kind === 'read-back' ? [{ units: round.units, ...round.check }] : [],
+  )
+  if (readBacks.length !== rounds.length) throw new Error("an arm's rounds were checked in two ways")
   return {
-    kind: 'counted',
-    reported: counted.reduce((sum, round) => sum + round.units, 0),
-    counted: counted.reduce((sum, round) => sum + round.counted, 0),
-    roundsOff: counted.filter(round => round.counted !== round.units).length,
+    kind: 'read-back',
+    reported,
+    found: readBacks.reduce((sum, round) => sum + round.found, 0),
+    sampled: readBacks.reduce((sum, round) => sum + round.sampled, 0),
+    wrong: readBacks.reduce((sum, round) => sum + round.wrong, 0),
+    firstWrong: readBacks.find(round => round.firstWrong !== null)?.firstWrong ?? null,
+    roundsOff: readBacks.filter(round => round.found !== round.units || round.wrong > 0).length,
   }
 }

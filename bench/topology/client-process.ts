@@ -34,7 +34,7 @@ serveRequests<WorkerRequest>(async (request): Promise<PreparedRound | ClientRoun
       const { units } = await measureRateRound(arm.step, { timeMs: request.timeMs, inFlight: arm.inFlight })
       const endedAt = monotonicMs()
       const cpu = process.cpuUsage(cpuBefore)
-      return { units, startedAt, endedAt, cpuUs: cpu.user + cpu.system }
+      return { units, startedAt, endedAt, cpuUs: cpu.user + cpu.system, stored: arm.stored() }
     }
     case 'close':
       await Promise.all(

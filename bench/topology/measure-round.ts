@@ -1,16 +1,33 @@
 import { Cluster, Redis } from 'ioredis'
+import { RedisResultBackend } from '../../src/backend/backend.ts'
 import type { TopologyOperation } from '../../src/report/sections/topology-data.ts'
+import type { StartedRedisServer } from '../../src/servers/index.ts'
 import type { ClientPool } from './client-pool.ts'
 import { busyCores, machineTicks, serverCpuSeconds } from './cpu-counters.ts'
+import {
+  backendReader,
+  emptyTarget,
+  type ReadBack,
+  rawReader,
+  readBack,
+  type SampleReader,
+} from './read-back.ts'
 import type { TopologyServers } from './servers.ts'
-import type { ClientRound } from './worker-protocol.ts'
+import type { ClientRound, TargetSpec } from './worker-protocol.ts'
+
+/** How a round's work was found in Redis afterwards. */
+export type RoundCheck =
+  /** Completions: the sum of the round's counter keys. */
+  | { kind: 'counted'; counted: number }
+  /** Stores: the target's keys counted, and a sample read back. */
+  | ({ kind: 'read-back' } & ReadBack)
 
 /** One arm's measurements in one round. */
 export interface ArmRound {
   perSecond: number
+  /** Results stored or tasks completed, as the client processes report them. */
   units: number
-  /** Sum of the round's counter keys after it; null when the arm is not counted that way. */
-  counted: number | null
+  check: RoundCheck
   serverCpuCores: number
   clientCpuCores: number
   machineBusyCores: number
@@ -18,46 +35,88 @@ export interface ArmRound {
   clientCpuUsPerOp: number
 }
 
-/** The parent's own connections: one per node for INFO cpu, one reader per target for the counters. */
+/**
+ * The parent's own connections: one per server process (INFO cpu, emptying and counting keys),
+ * and per target a reader for the counters and a reader for stored results.
+ */
 export interface Probes {
   nodes(targetId: string): Redis[]
-  reader(targetId: string): Redis | Cluster
-  close(): void
+  primaries(targetId: string): Redis[]
+  counterReader(targetId: string): Redis | Cluster
+  resultReader(targetId: string): SampleReader
+  close(): Promise<void>
 }
 
-export function openProbes(servers: TopologyServers): Probes {
-  const nodeClients = new Map(
+/** Opens the probes of every target; `namespace` is the run's, so the readers find the clients' keys. */
+export function openProbes(servers: TopologyServers, namespace: string): Probes {
+  const serverClients = new Map<StartedRedisServer, Redis>()
+  const clientOf = (server: StartedRedisServer) => {
+    const known = serverClients.get(server)
+    if (known !== undefined) return known
+    const client = new Redis({ host: server.host, port: server.port, lazyConnect: true })
+    serverClients.set(server, client)
+    return client
+  }
+  const perTarget = new Map(
     servers.targets.map(target => [
       target.id,
-      servers
-        .nodesOf(target.id)
-        .map(node => new Redis({ host: node.host, port: node.port, lazyConnect: true })),
+      {
+        nodes: servers.nodesOf(target.id).map(clientOf),
+        primaries: servers.primariesOf(target.id).map(clientOf),
+        ...openReaders(target, namespace),
+      },
     ]),
   )
-  const readers = new Map<string, Redis | Cluster>(
-    servers.targets.map(target => [
-      target.id,
-      target.kind === 'cluster'
-        ? new Cluster(target.nodes, { lazyConnect: true })
-        : new Redis(target.url, { lazyConnect: true }),
-    ]),
-  )
-  const lookup = <T>(map: Map<string, T>, targetId: string): T => {
-    const found = map.get(targetId)
+  const probesOf = (targetId: string) => {
+    const found = perTarget.get(targetId)
     if (found === undefined) throw new Error(`no target ${targetId}`)
     return found
   }
   return {
-    nodes: targetId => lookup(nodeClients, targetId),
-    reader: targetId => lookup(readers, targetId),
-    close() {
-      for (const clients of nodeClients.values()) for (const client of clients) client.disconnect()
-      for (const reader of readers.values()) reader.disconnect()
+    nodes: targetId => probesOf(targetId).nodes,
+    primaries: targetId => probesOf(targetId).primaries,
+    counterReader: targetId => probesOf(targetId).counterReader,
+    resultReader: targetId => probesOf(targetId).resultReader,
+    async close() {
+      for (const client of serverClients.values()) client.disconnect()
+      await Promise.all([...perTarget.values()].map(target => target.closeReaders()))
     },
   }
 }
 
-/** One round of one arm: set-up, CPU counters, the timed run in every process, counters again, the applied check. */
+/** A target's counter reader (bare ioredis) and result reader (the backend, or bare ioredis for the raw control). */
+function openReaders(
+  target: TargetSpec,
+  namespace: string,
+): { counterReader: Redis | Cluster; resultReader: SampleReader; closeReaders(): Promise<void> } {
+  if (target.driver === 'raw') {
+    const client = new Redis(target.url, { lazyConnect: true })
+    return {
+      counterReader: client,
+      resultReader: rawReader(client, namespace),
+      closeReaders: async () => client.disconnect(),
+    }
+  }
+  const { redis } = target
+  const counterReader =
+    typeof redis === 'string'
+      ? new Redis(redis, { lazyConnect: true })
+      : new Cluster(redis.cluster, { lazyConnect: true })
+  const backend = new RedisResultBackend(redis, { namespace })
+  return {
+    counterReader,
+    resultReader: backendReader(backend),
+    async closeReaders() {
+      counterReader.disconnect()
+      await backend.close()
+    },
+  }
+}
+
+/**
+ * One round of one arm: set-up (a store target is emptied first), CPU counters, the timed run in
+ * every process, counters again, then the check of what the round left in Redis.
+ */
 export async function measureRound(context: {
   pool: ClientPool
   probes: Probes
@@ -66,10 +125,13 @@ export async function measureRound(context: {
   targetId: string
   processes: number
   timeMs: number
+  /** Stored results read back per round (over all processes). */
+  readBackSample: number
 }): Promise<ArmRound> {
-  const { pool, probes, cores, processes, timeMs } = context
-  const arm = { operation: context.operation, targetId: context.targetId }
-  const nodes = probes.nodes(arm.targetId)
+  const { pool, probes, cores, operation, targetId, processes, timeMs } = context
+  const arm = { operation, targetId }
+  const nodes = probes.nodes(targetId)
+  if (operation === 'storeResults') await emptyTarget(probes.primaries(targetId))
   const counterKeys = await pool.prepare(arm, processes)
   const serverBefore = await serverCpuSeconds(nodes)
   const machineBefore = machineTicks()
@@ -79,12 +141,23 @@ export async function measureRound(context: {
   const machineAfter = machineTicks()
   const serverSeconds = (await serverCpuSeconds(nodes)) - serverBefore
   const { units, wallMs, clientCpuUs } = combine(clients)
-  const counted = counterKeys.length === 0 ? null : await sumOf(probes.reader(arm.targetId), counterKeys)
+  const check: RoundCheck =
+    operation === 'storeResults'
+      ? {
+          kind: 'read-back',
+          ...(await readBack({
+            primaries: probes.primaries(targetId),
+            stored: clients.flatMap(client => (client.stored === null ? [] : [client.stored])),
+            sampleSize: context.readBackSample,
+            read: probes.resultReader(targetId),
+          })),
+        }
+      : { kind: 'counted', counted: await sumOf(probes.counterReader(targetId), counterKeys) }
   const wallSeconds = wallMs / 1000
   return {
     perSecond: units / wallSeconds,
     units,
-    counted,
+    check,
     serverCpuCores: serverSeconds / windowSeconds,
     clientCpuCores: clientCpuUs / 1e6 / wallSeconds,
     machineBusyCores: busyCores(machineBefore, machineAfter, cores),

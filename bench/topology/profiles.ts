@@ -1,11 +1,11 @@
-/** How big the topology sweep is. `quick` stays within about 90 s on a 2-core machine; `full` is for a nightly run. */
+/** How big the topology sweep is. `quick` stays within about a minute on a 2-core machine; `full` is for a nightly run. */
 export interface TopologyProfile {
   name: 'quick' | 'full'
   /** Cluster sizes, in primaries. */
   primaries: number[]
   /** Client process counts; each pass forks that many worker processes (the pool holds the largest). */
   processes: number[]
-  /** Measured rounds per pass; each runs every cluster and the control once, in rotated order. */
+  /** Measured rounds per pass; each runs every cluster, the backend on the plain server and the control once, in rotated order. */
   rounds: number
   /** Time each arm runs per round. */
   roundMs: number
@@ -19,6 +19,8 @@ export interface TopologyProfile {
   completionsInFlight: number
   /** Fresh chords per process per round; completions go round-robin over them, so over the slots. */
   chordsPerProcess: number
+  /** Stored results read back and compared after each store round of an arm (a random sample over all processes). */
+  readBackSample: number
 }
 
 const quick: TopologyProfile = {
@@ -26,12 +28,13 @@ const quick: TopologyProfile = {
   primaries: [1, 3, 6],
   processes: [1, 4],
   rounds: 7,
-  roundMs: 300,
+  roundMs: 250,
   warmupMs: 150,
   storeBatch: 100,
   storeInFlight: 4,
   completionsInFlight: 256,
   chordsPerProcess: 64,
+  readBackSample: 1_000,
 }
 
 /** The same work, in longer and more rounds. */

@@ -15,7 +15,13 @@ import { armFigures } from './arm-figures.ts'
 import { ClientPool } from './client-pool.ts'
 import { measureRound, openProbes, type Probes } from './measure-round.ts'
 import type { TopologyProfile } from './profiles.ts'
-import { controlTargetId, startTopologyServers, type TopologyServers } from './servers.ts'
+import {
+  backendSingleTargetId,
+  controlTargetId,
+  startTopologyServers,
+  type TopologyServers,
+} from './servers.ts'
+import type { StoreName } from './stores.ts'
 import type { WorkloadSettings } from './worker-protocol.ts'
 import { controlMethodOf, methodOf } from './workloads.ts'
 
@@ -36,6 +42,11 @@ export interface RunTopologyOptions {
   barrier?: BarrierName
   /** Every n-th completion call re-delivers the task completed before it (0: never). @default 0 */
   redeliverEvery?: number
+  /**
+   * How the backend arms store results. Only `reference` stores what it reports; the broken ones
+   * are there to show that the read-back catches them. @default 'reference'
+   */
+  store?: StoreName
   /** One line per step (the CLI prints them). @default no output */
   progress?: (line: string) => void
 }
@@ -52,9 +63,10 @@ const operationUnits: Record<TopologyOperation, string> = {
 }
 
 /**
- * Measures storeResults and chordCompleteTask on a cluster of each size and raw commands on a
- * plain redis-server, from one client process and from several, all servers running at once and
- * the arms alternating round by round. Every server and process is stopped when it returns or throws.
+ * Measures storeResults and chordCompleteTask on a cluster of each size, the same backend workload
+ * on a plain redis-server, and raw commands on that server, from one client process and from
+ * several, all servers running at once and the arms alternating round by round. Every server and
+ * process is stopped when it returns or throws.
  */
 export async function runTopology(options: RunTopologyOptions): Promise<TopologyRun> {
   const { profile } = options
@@ -68,6 +80,7 @@ export async function runTopology(options: RunTopologyOptions): Promise<Topology
     chordsPerProcess: profile.chordsPerProcess,
     barrier: options.barrier ?? 'reference',
     redeliverEvery: options.redeliverEvery ?? 0,
+    store: options.store ?? 'reference',
     namespace: `chordlab-topology-${randomBytes(4).toString('hex')}:`,
   }
   const cores = availableParallelism()
@@ -75,7 +88,7 @@ export async function runTopology(options: RunTopologyOptions): Promise<Topology
   // Phase 1: every server at once (clusters joined and healthy), then the client processes.
   progress(`starting a plain redis-server and clusters of ${profile.primaries.join(', ')} primaries`)
   await using servers = await startTopologyServers(profile.primaries, replicasPerPrimary)
-  const probes = openProbes(servers)
+  const probes = openProbes(servers, settings.namespace)
   try {
     const poolSize = Math.max(...profile.processes)
     progress(`forking ${poolSize} client process${poolSize === 1 ? '' : 'es'}`)
@@ -120,6 +133,8 @@ export async function runTopology(options: RunTopologyOptions): Promise<Topology
           chordsPerProcess: settings.chordsPerProcess,
           barrier: settings.barrier,
           redeliverEvery: settings.redeliverEvery,
+          store: settings.store,
+          readBackSample: profile.readBackSample,
           cores,
         },
         passes,
@@ -127,11 +142,14 @@ export async function runTopology(options: RunTopologyOptions): Promise<Topology
       redis: { version, source: 'started', persistence: 'none', url: redactUrl(servers.control.url()) },
     }
   } finally {
-    probes.close()
+    await probes.close()
   }
 }
 
-/** One operation from `processes` processes: every cluster and the control, interleaved round by round. */
+/**
+ * One operation from `processes` processes: every cluster, the backend on the plain server and the
+ * raw control, interleaved round by round.
+ */
 async function measurePass(context: {
   servers: TopologyServers
   probes: Probes
@@ -153,34 +171,41 @@ async function measurePass(context: {
         ...context,
         targetId,
         timeMs: phase === 'warmup' ? profile.warmupMs : profile.roundMs,
+        readBackSample: profile.readBackSample,
       }),
   })
   say('warm-up')
   const measured = await runInterleaved(
-    [...servers.clusters.map(target => arm(target.id)), arm(controlTargetId)],
+    [...servers.clusters.map(target => arm(target.id)), arm(backendSingleTargetId), arm(controlTargetId)],
     {
       rounds: profile.rounds,
       onMeasured: ({ arm: name, round }) => say(`round ${round + 1}/${profile.rounds}, ${name}`),
     },
   )
-  const roundsOf = (targetId: string) => measured.find(result => result.arm.name === targetId)?.rounds ?? []
-  const control = roundsOf(controlTargetId)
+  const ratesOf = (targetId: string) => {
+    const rounds = measured.find(result => result.arm.name === targetId)?.rounds ?? []
+    return { rounds, perSecond: rounds.map(round => round.perSecond) }
+  }
+  const control = ratesOf(controlTargetId)
+  const backendSingle = ratesOf(backendSingleTargetId)
   return {
     operation,
     unit: operationUnits[operation],
     processes,
     method: methodOf(operation, settings),
-    control: { ...armFigures(control), method: controlMethodOf(operation, settings) },
+    control: { ...armFigures(control.rounds), method: controlMethodOf(operation, settings) },
+    backendSingle: {
+      ...armFigures(backendSingle.rounds),
+      ratioToControl: ratioAcrossRounds(backendSingle.perSecond, control.perSecond),
+    },
     clusters: servers.clusters.map(target => {
-      const rounds = roundsOf(target.id)
+      const cluster = ratesOf(target.id)
       return {
         primaries: target.primaries,
         nodes: target.cluster.nodes.length,
-        ...armFigures(rounds),
-        ratioToControl: ratioAcrossRounds(
-          rounds.map(one => one.perSecond),
-          control.map(one => one.perSecond),
-        ),
+        ...armFigures(cluster.rounds),
+        ratioToControl: ratioAcrossRounds(cluster.perSecond, control.perSecond),
+        ratioToBackendSingle: ratioAcrossRounds(cluster.perSecond, backendSingle.perSecond),
       }
     }),
   }

@@ -1,10 +1,12 @@
 import { Redis } from 'ioredis'
 import { RedisResultBackend } from '../../src/backend/backend.ts'
 import { encodeTaskMeta } from '../../src/backend/codec.ts'
+import type { TaskMeta } from '../../src/backend/types.ts'
 import type { TopologyOperation } from '../../src/report/sections/topology-data.ts'
-import { benchTtlSeconds, endlessChordTotal, withTtl } from '../bench-target.ts'
+import { benchTtlSeconds, endlessChordTotal } from '../bench-target.ts'
 import { kilobyteResult, withTaskId } from '../documents.ts'
-import type { TargetSpec, WorkloadSettings } from './worker-protocol.ts'
+import { stores } from './stores.ts'
+import type { BackendConnection, StoredIds, TargetSpec, WorkloadSettings } from './worker-protocol.ts'
 
 /** One operation on one target, as a client process drives it. */
 export interface ArmWorkload {
@@ -13,26 +15,37 @@ export interface ArmWorkload {
   /** One call; resolves with the units it did (results stored, new tasks completed). */
   step(): Promise<number>
   inFlight: number
+  /** After a round: the result ids it reports stored (stores), or null (completions). */
+  stored(): StoredIds | null
   close(): Promise<void>
 }
 
-/**
- * Result ids repeat after this many per process and target, so a long run overwrites keys
- * instead of piling up memory (a SET over an existing key costs Redis about the same).
- */
-const idCycle = 20_000
+const template = kilobyteResult('template')
 
-/** The two operations on `target`: the backend on a cluster, raw commands on the control server. */
+/** The result every store writes for `taskId` (the ~1 KB document of bench/documents.ts), and what the read-back expects. */
+export function storedResult(taskId: string): TaskMeta {
+  return withTaskId(template, taskId)
+}
+
+/** The bytes the raw control SETs under every key: the same document, encoded once. */
+export const rawDocument = encodeTaskMeta(template)
+
+/** The key the raw control stores result `id` under (apart from the backend's keys). */
+export function rawResultKey(namespace: string, id: string): string {
+  return `${namespace}raw-${id}`
+}
+
+/** The two operations on `target`: through the backend (a cluster or the plain server), or raw commands (the control). */
 export function openWorkloads(
   target: TargetSpec,
   settings: WorkloadSettings,
   worker: number,
 ): Record<TopologyOperation, ArmWorkload> {
   const label = `w${worker}-${target.id}`
-  return target.kind === 'cluster'
+  return target.driver === 'backend'
     ? {
-        storeResults: backendStores(target, settings, label),
-        chordCompleteTask: backendCompletions(target, settings, label),
+        storeResults: backendStores(target.redis, settings, label),
+        chordCompleteTask: backendCompletions(target.redis, settings, label),
       }
     : {
         storeResults: rawStores(target.url, settings, label),
@@ -40,31 +53,46 @@ export function openWorkloads(
       }
 }
 
-function cyclingIds(label: string): () => string {
-  let next = 0
-  return () => {
-    next = (next + 1) % idCycle
-    return `${label}-${next}`
+/**
+ * Task ids unique to each round (`${label}-r${round}-${n}`), handed out in order, so a round's
+ * ids are told to the parent as a prefix and a count. The parent empties the target before every
+ * store round, so these keys never pile up.
+ */
+function roundIds(label: string) {
+  let round = 0
+  let issued = 0
+  const idPrefix = () => `${label}-r${round}-`
+  return {
+    startRound() {
+      round += 1
+      issued = 0
+    },
+    next(): string {
+      const id = `${idPrefix()}${issued}`
+      issued += 1
+      return id
+    },
+    stored: (): StoredIds => ({ idPrefix: idPrefix(), count: issued }),
   }
 }
 
-/** `storeResults` of a batch of ~1 KB Celery documents, one pipeline per node. */
-function backendStores(
-  target: TargetSpec & { kind: 'cluster' },
-  settings: WorkloadSettings,
-  label: string,
-): ArmWorkload {
-  const backend = new RedisResultBackend({ cluster: target.nodes }, { namespace: settings.namespace })
-  const template = kilobyteResult('template')
-  const nextId = cyclingIds(label)
+/** `storeResults` of a batch of ~1 KB Celery documents (one pipeline per node on a cluster). */
+function backendStores(redis: BackendConnection, settings: WorkloadSettings, label: string): ArmWorkload {
+  const backend = new RedisResultBackend(redis, { namespace: settings.namespace })
+  const store = stores[settings.store]
+  const ids = roundIds(label)
   return {
-    prepare: async () => [],
+    async prepare() {
+      ids.startRound()
+      return []
+    },
     async step() {
-      const metas = Array.from({ length: settings.storeBatch }, () => withTaskId(template, nextId()))
-      await backend.storeResults(metas, withTtl)
+      const metas = Array.from({ length: settings.storeBatch }, () => storedResult(ids.next()))
+      await store(backend, metas)
       return settings.storeBatch
     },
     inFlight: settings.storeInFlight,
+    stored: ids.stored,
     close: () => backend.close(),
   }
 }
@@ -72,19 +100,22 @@ function backendStores(
 /** The control: pipelines of `SET key document EX ttl` of the same document, on the plain server. */
 function rawStores(url: string, settings: WorkloadSettings, label: string): ArmWorkload {
   const client = new Redis(url, { lazyConnect: true })
-  const document = encodeTaskMeta(kilobyteResult('template'))
-  const nextId = cyclingIds(label)
+  const ids = roundIds(label)
   return {
-    prepare: async () => [],
+    async prepare() {
+      ids.startRound()
+      return []
+    },
     async step() {
       const pipeline = client.pipeline()
       for (let index = 0; index < settings.storeBatch; index += 1) {
-        pipeline.set(`${settings.namespace}raw-${nextId()}`, document, 'EX', benchTtlSeconds)
+        pipeline.set(rawResultKey(settings.namespace, ids.next()), rawDocument, 'EX', benchTtlSeconds)
       }
       await pipeline.exec()
       return settings.storeBatch
     },
     inFlight: settings.storeInFlight,
+    stored: ids.stored,
     close: async () => {
       client.disconnect()
     },
@@ -92,25 +123,22 @@ function rawStores(url: string, settings: WorkloadSettings, label: string): ArmW
 }
 
 /**
- * `chordCompleteTask` on an auto-pipelined connection, round-robin over fresh chords whose total
- * is never reached (every call takes the counting path); the chords' hash tags spread them over
- * the slots, so over the primaries. With `redeliverEvery`, every n-th call completes the task
- * before it again and counts 0: an exact barrier does not count it, a broken one does.
+ * `chordCompleteTask` on an auto-pipelined client, round-robin over fresh chords whose total is
+ * never reached (every call takes the counting path); on a cluster the chords' hash tags spread
+ * them over the slots, so over the primaries. With `redeliverEvery`, every n-th call completes the
+ * task before it again and counts 0: an exact barrier does not count it, a broken one does.
  */
 function backendCompletions(
-  target: TargetSpec & { kind: 'cluster' },
+  redis: BackendConnection,
   settings: WorkloadSettings,
   label: string,
 ): ArmWorkload {
-  const backend = new RedisResultBackend(
-    { cluster: target.nodes },
-    {
-      namespace: settings.namespace,
-      autoPipelining: true,
-      chordTtlSeconds: benchTtlSeconds,
-      barrier: settings.barrier,
-    },
-  )
+  const backend = new RedisResultBackend(redis, {
+    namespace: settings.namespace,
+    autoPipelining: true,
+    chordTtlSeconds: benchTtlSeconds,
+    barrier: settings.barrier,
+  })
   let chords: string[] = []
   let round = 0
   let calls = 0
@@ -136,6 +164,7 @@ function backendCompletions(
       return 1
     },
     inFlight: settings.completionsInFlight,
+    stored: () => null,
     close: () => backend.close(),
   }
 }
@@ -162,17 +191,18 @@ function rawIncrs(url: string, settings: WorkloadSettings, label: string): ArmWo
       return 1
     },
     inFlight: settings.completionsInFlight,
+    stored: () => null,
     close: async () => {
       client.disconnect()
     },
   }
 }
 
-/** How the backend is driven, in words, for the report. */
+/** How the backend is driven (on the clusters and on the plain server alike), in words, for the report. */
 export function methodOf(operation: TopologyOperation, settings: WorkloadSettings): string {
   return operation === 'storeResults'
-    ? `storeResults of ${settings.storeBatch} ~1 KB results (one pipeline per node), ${settings.storeInFlight} in flight per process`
-    : `chordCompleteTask, ${settings.completionsInFlight} in flight per process on an auto-pipelined cluster client, ` +
+    ? `storeResults of ${settings.storeBatch} ~1 KB results (one pipeline per node on a cluster), ${settings.storeInFlight} in flight per process`
+    : `chordCompleteTask, ${settings.completionsInFlight} in flight per process on an auto-pipelined client (one connection per node on a cluster), ` +
         `over ${settings.chordsPerProcess} fresh chords per process per round (total never reached)`
 }
 

@@ -34,7 +34,9 @@ export async function runBatch(client: RedisClient, items: readonly BatchItem[])
   const groups = new Map<string, number[]>()
   items.forEach((item, index) => {
     const node = client.slots[keySlot(item.key)]?.join(';') ?? 'unmapped'
-    groups.set(node, [...(groups.get(node) ?? []), index])
+    const group = groups.get(node)
+    if (group === undefined) groups.set(node, [index])
+    else group.push(index)
   })
   const replies: Reply[][] = new Array(items.length)
   await Promise.all(

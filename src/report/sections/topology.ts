@@ -11,10 +11,11 @@ import {
   type TopologySection,
   topologySectionVersion,
 } from './topology-data.ts'
+import { intro, limitLines, methodLines, primariesName } from './topology-text.ts'
 
 export const topologySection: SectionRenderer<TopologySection> = {
   id: 'topology',
-  title: 'Topology: Redis Cluster sizes against one plain redis-server',
+  title: 'Topology: Redis Cluster sizes against the backend on one plain redis-server',
   parse(json) {
     const data = json as Partial<TopologySection> | null
     if (
@@ -32,7 +33,11 @@ export const topologySection: SectionRenderer<TopologySection> = {
       '',
       markdownTable(rateHeaders(data), rateRows(data)),
       '',
-      'Where the CPU went (medians over rounds; cores are CPU-seconds per wall second):',
+      ratioIntro,
+      '',
+      markdownTable(ratioHeaders(data), ratioRows(data)),
+      '',
+      cpuIntro,
       '',
       markdownTable(cpuHeaders, cpuRows(data)),
       '',
@@ -42,80 +47,106 @@ export const topologySection: SectionRenderer<TopologySection> = {
     ].join('\n')
   },
   html(data) {
-    const byClusterSize = (title: string, yLabel: string, value: (arm: ClusterArm) => number) =>
-      lineChart({
-        title,
-        xLabel: 'primaries',
-        yLabel,
-        xTicks: data.settings.primaries.map((count): [number, string] => [count, `${count}`]),
-        series: data.passes.map(pass => ({
-          name: passName(pass),
-          points: pass.clusters.map((arm): [number, number] => [arm.primaries, value(arm)]),
-        })),
-      })
-    const rates = byClusterSize(
-      'ops/s against cluster size (median of rounds); one line per operation × client processes',
+    return [
+      `<p>${escapeHtml(intro(data))}</p>`,
+      htmlTable(rateHeaders(data), rateRows(data)),
+      `<p>${escapeHtml(ratioIntro)}</p>`,
+      htmlTable(ratioHeaders(data), ratioRows(data)),
+      ...charts(data),
+      `<p>${escapeHtml(cpuIntro)}</p>`,
+      htmlTable(cpuHeaders, cpuRows(data)),
+      htmlList(limitLines(data)),
+      htmlList(methodLines(data)),
+    ].join('\n')
+  },
+}
+
+const ratioIntro =
+  'Ratios (median of per-round ratios, range): to the raw control, and the cluster cost, each cluster ' +
+  'against the backend on the plain server (1.00: the cluster costs nothing).'
+const cpuIntro = 'Where the CPU went (medians over rounds; cores are CPU-seconds per wall second):'
+
+function htmlList(lines: readonly string[]): string {
+  return `<ul>${lines.map(line => `<li>${escapeHtml(line.replace(/^- /, ''))}</li>`).join('')}</ul>`
+}
+
+/** x of the backend on the plain server in the charts: left of the smallest cluster. */
+const plainX = 0
+
+/**
+ * Lines against cluster size, one per operation × processes, each starting at the backend on the
+ * plain server ("plain", x = 0), so a line reads as what going to a cluster of each size did.
+ */
+function charts(data: TopologySection): string[] {
+  const xTicks: Array<[number, string]> = [
+    [plainX, 'plain'],
+    ...data.settings.primaries.map((count): [number, string] => [count, `${count}`]),
+  ]
+  const bySize = (
+    title: string,
+    yLabel: string,
+    plain: (pass: TopologyPass) => number,
+    cluster: (arm: ClusterArm) => number,
+  ) =>
+    lineChart({
+      title,
+      xLabel: 'primaries (plain: the backend on one plain redis-server)',
+      yLabel,
+      xTicks,
+      series: data.passes.map(pass => ({
+        name: passName(pass),
+        points: [
+          [plainX, plain(pass)],
+          ...pass.clusters.map((arm): [number, number] => [arm.primaries, cluster(arm)]),
+        ],
+      })),
+    })
+  return [
+    bySize(
+      'ops/s of the backend by cluster size (median of rounds); one line per operation × client processes',
       'ops/s',
+      pass => pass.backendSingle.perSecond.median,
       arm => arm.perSecond.median,
-    )
-    const ratios = byClusterSize(
-      'Ratio to the plain redis-server raw control of the same pass (median of per-round ratios)',
-      'cluster / control',
+    ),
+    bySize(
+      'Ratio to the raw control on the plain redis-server in the same pass (median of per-round ratios)',
+      'backend / raw control',
+      pass => pass.backendSingle.ratioToControl.median,
       arm => arm.ratioToControl.median,
-    )
-    const controls = barChart({
-      title: 'The raw control on one plain redis-server (the reference for each line above)',
+    ),
+    bySize(
+      'Cluster cost: each cluster against the backend on the plain server (1 at "plain" by definition)',
+      'cluster / backend, plain',
+      () => 1,
+      arm => arm.ratioToBackendSingle.median,
+    ),
+    barChart({
+      title: 'The raw control on the plain redis-server (the reference of the ratios above)',
       unit: '/s',
       bars: data.passes.map(pass => ({
         label: `${passName(pass)} · control`,
         value: Math.round(pass.control.perSecond.median),
         group: pass.operation,
       })),
-    })
-    return [
-      `<p>${escapeHtml(intro(data))}</p>`,
-      htmlTable(rateHeaders(data), rateRows(data)),
-      rates,
-      ratios,
-      controls,
-      '<p>Where the CPU went (medians over rounds; cores are CPU-seconds per wall second):</p>',
-      htmlTable(cpuHeaders, cpuRows(data)),
-      `<ul>${limitLines(data)
-        .map(line => `<li>${escapeHtml(line.replace(/^- /, ''))}</li>`)
-        .join('')}</ul>`,
-      `<ul>${methodLines(data)
-        .map(line => `<li>${escapeHtml(line.replace(/^- /, ''))}</li>`)
-        .join('')}</ul>`,
-    ].join('\n')
-  },
-}
-
-function intro({ profile, redisVersion, settings }: TopologySection): string {
-  const replicas =
-    settings.replicasPerPrimary === 0
-      ? 'no replicas'
-      : `${settings.replicasPerPrimary} replica${settings.replicasPerPrimary === 1 ? '' : 's'} per primary`
-  return (
-    `Profile ${profile}, Redis ${redisVersion}, ${settings.cores} cores, clusters with ${replicas}, no persistence. ` +
-    `${settings.rounds} rounds of ${settings.roundMs} ms; every round runs each cluster and the control once, in rotated order. ` +
-    'Figures: median of rounds (range min–max); ratio: the median of per-round ratios to the control.' +
-    (settings.barrier === 'reference' && settings.redeliverEvery === 0
-      ? ''
-      : ` Test run: barrier ${settings.barrier}, every ${settings.redeliverEvery}th completion re-delivered.`)
-  )
+    }),
+  ]
 }
 
 function passName(pass: TopologyPass): string {
   return `${pass.operation} × ${pass.processes} proc`
 }
 
+function clusterOf(pass: TopologyPass, primaries: number): ClusterArm | undefined {
+  return pass.clusters.find(candidate => candidate.primaries === primaries)
+}
+
 function rateHeaders(data: TopologySection): string[] {
   return [
     'operation',
     'processes',
-    'control /s (plain redis-server)',
-    ...data.settings.primaries.map(count => `${count} primar${count === 1 ? 'y' : 'ies'} /s`),
-    ...data.settings.primaries.map(count => `ratio @${count}`),
+    'raw control /s (plain server)',
+    'backend, plain server /s',
+    ...data.settings.primaries.map(count => `${primariesName(count)} /s`),
     'applied',
   ]
 }
@@ -125,15 +156,41 @@ function rateRows(data: TopologySection): CellInput[][] {
     pass.operation,
     { text: String(pass.processes), numeric: true },
     rateCell(pass.control.perSecond),
+    rateCell(pass.backendSingle.perSecond),
     ...data.settings.primaries.map(count => {
-      const arm = pass.clusters.find(candidate => candidate.primaries === count)
+      const arm = clusterOf(pass, count)
       return arm === undefined ? '' : rateCell(arm.perSecond)
     }),
-    ...data.settings.primaries.map(count => {
-      const arm = pass.clusters.find(candidate => candidate.primaries === count)
-      return arm === undefined ? '' : ratioCell(arm.ratioToControl)
-    }),
-    appliedCell([pass.control, ...pass.clusters]),
+    appliedCell([
+      { target: 'control', arm: pass.control },
+      { target: 'backend, plain server', arm: pass.backendSingle },
+      ...pass.clusters.map(arm => ({ target: primariesName(arm.primaries), arm })),
+    ]),
+  ])
+}
+
+function ratioHeaders(data: TopologySection): string[] {
+  return [
+    'operation',
+    'processes',
+    'backend, plain ÷ control',
+    ...data.settings.primaries.map(count => `@${count} ÷ control`),
+    ...data.settings.primaries.map(count => `cluster cost @${count}`),
+  ]
+}
+
+function ratioRows(data: TopologySection): CellInput[][] {
+  const perSize = (pass: TopologyPass, pick: (arm: ClusterArm) => RoundStat) =>
+    data.settings.primaries.map(count => {
+      const arm = clusterOf(pass, count)
+      return arm === undefined ? '' : ratioCell(pick(arm))
+    })
+  return data.passes.map(pass => [
+    pass.operation,
+    { text: String(pass.processes), numeric: true },
+    ratioCell(pass.backendSingle.ratioToControl),
+    ...perSize(pass, arm => arm.ratioToControl),
+    ...perSize(pass, arm => arm.ratioToBackendSingle),
   ])
 }
 
@@ -149,16 +206,33 @@ function ratioCell(stat: RoundStat): CellInput {
   return { text: `${stat.median.toFixed(2)} (${stat.min.toFixed(2)}–${stat.max.toFixed(2)})`, numeric: true }
 }
 
-/** ✅ when every counted arm's counters hold exactly the completions reported, ❌ naming the first that does not. */
-function appliedCell(arms: readonly TopologyArm[]): CellInput {
-  const counted = arms.flatMap(arm => (arm.applied.kind === 'counted' ? [arm.applied] : []))
-  if (counted.length === 0) return { text: 'not counted', status: 'info' }
-  const wrong = counted.find(check => check.roundsOff > 0)
-  if (wrong === undefined) {
-    const total = counted.reduce((sum, check) => sum + check.reported, 0)
-    return { text: `exact (${total.toLocaleString('en')} counted back)`, status: 'met' }
+/** ✅ when every arm's check came out exact, ❌ naming the first arm that did not and how. */
+function appliedCell(arms: ReadonlyArray<{ target: string; arm: TopologyArm }>): CellInput {
+  const wrong = arms.find(({ arm }) => arm.applied.roundsOff > 0)
+  if (wrong !== undefined)
+    return { text: `${wrong.target}: ${offText(wrong.arm.applied)}`, status: 'not-met' }
+  const checks = arms.map(({ arm }) => arm.applied)
+  const reported = checks.reduce((sum, check) => sum + check.reported, 0).toLocaleString('en-US')
+  const sampled = checks.reduce((sum, check) => sum + (check.kind === 'read-back' ? check.sampled : 0), 0)
+  return {
+    text:
+      checks[0]?.kind === 'read-back'
+        ? `exact (${reported} stored, all found; ${sampled.toLocaleString('en-US')} read back)`
+        : `exact (${reported} counted back)`,
+    status: 'met',
   }
-  return { text: `counters hold ${wrong.counted} for ${wrong.reported} reported`, status: 'not-met' }
+}
+
+/** What an inexact check found, in words. */
+function offText(check: AppliedCheck): string {
+  if (check.kind === 'counted') return `counters hold ${check.counted} for ${check.reported} reported`
+  const found =
+    check.found === check.reported ? [] : [`${check.found} results found for ${check.reported} reported`]
+  const wrong =
+    check.wrong === 0
+      ? []
+      : [`${check.wrong} of ${check.sampled} read back wrong (${check.firstWrong ?? ''})`]
+  return [...found, ...wrong].join('; ')
 }
 
 const cpuHeaders = [
@@ -182,9 +256,10 @@ function cpuRows(data: TopologySection): CellInput[][] {
   })
   return data.passes.flatMap(pass =>
     [
-      { target: 'control (plain)', arm: pass.control as TopologyArm },
+      { target: 'raw control (plain)', arm: pass.control as TopologyArm },
+      { target: 'backend, plain server', arm: pass.backendSingle as TopologyArm },
       ...pass.clusters.map(arm => ({
-        target: `${arm.primaries} primar${arm.primaries === 1 ? 'y' : 'ies'} (${arm.nodes} node${arm.nodes === 1 ? '' : 's'})`,
+        target: `${primariesName(arm.primaries)} (${arm.nodes} node${arm.nodes === 1 ? '' : 's'})`,
         arm,
       })),
     ].map(({ target, arm }) => [
@@ -204,40 +279,9 @@ function cpuRows(data: TopologySection): CellInput[][] {
 }
 
 function appliedText(check: AppliedCheck): CellInput {
-  if (check.kind === 'not-checked') return { text: 'not counted', status: 'info' }
-  return check.roundsOff === 0
+  if (check.roundsOff > 0)
+    return { text: `${offText(check)} (${check.roundsOff} rounds off)`, status: 'not-met' }
+  return check.kind === 'counted'
     ? { text: `${check.counted} = ${check.reported}`, status: 'met' }
-    : { text: `${check.counted} ≠ ${check.reported} (${check.roundsOff} rounds off)`, status: 'not-met' }
-}
-
-/**
- * What the machine limited, from this run's figures: per operation, the client's CPU per op
- * against all redis-servers' together, and how many of the machine's cores the two (and
- * everything else running) kept busy. Ranges go over the cluster arms of every pass.
- */
-function limitLines(data: TopologySection): string[] {
-  const operations = [...new Set(data.passes.map(pass => pass.operation))]
-  return operations.map(operation => {
-    const arms = data.passes.filter(pass => pass.operation === operation).flatMap(pass => pass.clusters)
-    const range = (pick: (arm: TopologyArm) => number, digits: number) => {
-      const values = arms.map(pick)
-      return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`
-    }
-    return (
-      `- ${operation} on the clusters: client CPU ${range(arm => arm.clientCpuUsPerOp.median, 1)} µs per op against ` +
-      `${range(arm => arm.serverCpuUsPerOp.median, 1)} µs of redis-server CPU (all nodes), ` +
-      `${range(arm => arm.clientCpuUsPerOp.median / arm.serverCpuUsPerOp.median, 1)}× as much; ` +
-      `server + client kept ${range(arm => arm.serverCpuCores.median + arm.clientCpuCores.median, 2)} of ` +
-      `${data.settings.cores} cores busy, the whole machine ${range(arm => arm.machineBusyCores.median, 2)} (other processes included).`
-    )
-  })
-}
-
-function methodLines(data: TopologySection): string[] {
-  const seen = new Set<string>()
-  return data.passes.flatMap(pass => {
-    if (seen.has(pass.operation)) return []
-    seen.add(pass.operation)
-    return [`- ${pass.operation}: ${pass.method}. Control: ${pass.control.method}.`]
-  })
+    : { text: `${check.found} = ${check.reported}, ${check.sampled} read back`, status: 'met' }
 }

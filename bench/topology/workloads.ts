@@ -80,26 +80,44 @@ function roundIds(label: string) {
 function backendStores(redis: BackendConnection, settings: WorkloadSettings, label: string): ArmWorkload {
   const backend = new RedisResultBackend(redis, { namespace: settings.namespace })
   const store = stores[settings.store]
-  const ids = roundIds(label)
-  return {
-    async prepare() {
-      ids.startRound()
-      return []
-    },
-    async step() {
-      const metas = Array.from({ length: settings.storeBatch }, () => storedResult(ids.next()))
-      await store(backend, metas)
-      return settings.storeBatch
-    },
-    inFlight: settings.storeInFlight,
-    stored: ids.stored,
-    close: () => backend.close(),
-  }
+  return storeArm(
+    settings,
+    label,
+    nextId =>
+      store(
+        backend,
+        Array.from({ length: settings.storeBatch }, () => storedResult(nextId())),
+      ),
+    () => backend.close(),
+  )
 }
 
 /** The control: pipelines of `SET key document EX ttl` of the same document, on the plain server. */
 function rawStores(url: string, settings: WorkloadSettings, label: string): ArmWorkload {
   const client = new Redis(url, { lazyConnect: true })
+  return storeArm(
+    settings,
+    label,
+    async nextId => {
+      const pipeline = client.pipeline()
+      for (let index = 0; index < settings.storeBatch; index += 1) {
+        pipeline.set(rawResultKey(settings.namespace, nextId()), rawDocument, 'EX', benchTtlSeconds)
+      }
+      await pipeline.exec()
+    },
+    async () => {
+      client.disconnect()
+    },
+  )
+}
+
+/** A store arm: each step stores one batch under ids unique to the round, which it reports as stored. */
+function storeArm(
+  settings: WorkloadSettings,
+  label: string,
+  storeBatch: (nextId: () => string) => Promise<unknown>,
+  close: () => Promise<void>,
+): ArmWorkload {
   const ids = roundIds(label)
   return {
     async prepare() {
@@ -107,18 +125,12 @@ function rawStores(url: string, settings: WorkloadSettings, label: string): ArmW
       return []
     },
     async step() {
-      const pipeline = client.pipeline()
-      for (let index = 0; index < settings.storeBatch; index += 1) {
-        pipeline.set(rawResultKey(settings.namespace, ids.next()), rawDocument, 'EX', benchTtlSeconds)
-      }
-      await pipeline.exec()
+      await storeBatch(ids.next)
       return settings.storeBatch
     },
     inFlight: settings.storeInFlight,
     stored: ids.stored,
-    close: async () => {
-      client.disconnect()
-    },
+    close,
   }
 }
 

@@ -14,6 +14,12 @@ import {
 import { runChordWorkload } from './support/chord-workload.ts'
 import { callsEndedSince, cutOffReplicas, firstAcknowledgedWithin } from './support/lagging-replicas.ts'
 import {
+  callsAroundPromotion,
+  type PromotionBracket,
+  type PromotionCalls,
+  watchPromotion,
+} from './support/promotion-watch.ts'
+import {
   brokenVariantCaught,
   type ChaosScenario,
   chaosRun,
@@ -91,6 +97,10 @@ const cases: readonly FailoverCase[] = [
 const waitTimeoutMs = 300
 /** Completion calls that must end while the replicas are cut off, as a share of the chord's tasks. */
 const behindShare = 0.1
+/** Calls that end after a hand-over settled before the workers stop, per worker. */
+const callsAfterHandOverPerWorker = 5
+/** Bound on the calls of a hand-over run, as a multiple of the chord's tasks. */
+const maxCallsPerTask = 100
 
 /**
  * Failovers in the middle of a chord, on a 3-primary cluster (one replica each) and on a Sentinel
@@ -111,8 +121,13 @@ export const failoverScenario: ChaosScenario = {
     'the primary over. Each runs without and with waitReplicas: 1. Reported per run: acknowledged ' +
     'completions lost, chords fired twice or never, and the time until clients could find the new ' +
     'primary; for the cut-off cases, the completions acknowledged while the replicas were behind. ' +
+    'In the hand-over cases the workers go on delivering (redeliveries, as a queue would) until the ' +
+    'hand-over settled; reported: the completion calls in flight when the replica was promoted (overlapping ' +
+    'the ROLE probes that bracket the promotion) and those surely across it (sent before the bracket, ' +
+    'answered after it). ' +
     'Required: with waitReplicas, nothing acknowledged is lost and the reference barrier stays exact ' +
-    '(except under SENTINEL FAILOVER, where WAIT 1 of 2 replicas does not guarantee it: reported).',
+    '(except under SENTINEL FAILOVER, where WAIT 1 of 2 replicas does not guarantee it: reported); ' +
+    'every hand-over run had calls in flight when the replica was promoted.',
   async run(context) {
     if (context.redisSource === 'external') {
       return { report: skippedScenario(this, 'REDIS_URL is set: failovers need topologies chordlab starts') }
@@ -121,6 +136,7 @@ export const failoverScenario: ChaosScenario = {
     const runs: ChaosRun[] = []
     const measurements: Measurement[] = []
     const guaranteed: ChaosRun[] = []
+    const handOvers: { run: ChaosRun; calls: PromotionCalls }[] = []
     for (const failoverCase of cases) {
       for (const waitReplicas of [0, 1]) {
         const barriers: BarrierName[] =
@@ -133,10 +149,14 @@ export const failoverScenario: ChaosScenario = {
           if (barrier !== 'reference') continue
           measurements.push(...outcome.measurements)
           if (waitReplicas > 0 && failoverCase.waitGuarantees) guaranteed.push(outcome.run)
+          if (outcome.promotionCalls !== undefined) {
+            handOvers.push({ run: outcome.run, calls: outcome.promotionCalls })
+          }
         }
       }
     }
     const lost = guaranteed.filter(run => !run.consistent || run.acknowledgedLost > 0)
+    const missed = handOvers.filter(handOver => handOver.calls.during < 1)
     return {
       report: scenarioReport(this, started, {
         runs,
@@ -149,6 +169,18 @@ export const failoverScenario: ChaosScenario = {
             guaranteed.length > 0 && lost.length === 0,
             (lost.length === 0 ? guaranteed : lost)
               .map(run => `${run.fault}: ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`)
+              .join('; '),
+          ),
+          expectation(
+            'calls-during-hand-over',
+            'every CLUSTER FAILOVER / SENTINEL FAILOVER run had completion calls in flight when the replica ' +
+              'was promoted (overlapping the ROLE probes that bracket it)',
+            handOvers.length > 0 && missed.length === 0,
+            handOvers
+              .map(
+                ({ run, calls }) =>
+                  `${run.fault}: ${calls.during} during, ${calls.across} surely across (bracket ${calls.bracketMs} ms)`,
+              )
               .join('; '),
           ),
           nothingHung(runs),
@@ -165,7 +197,7 @@ async function failoverRun(
   failoverCase: FailoverCase,
   waitReplicas: number,
   barrier: BarrierName,
-): Promise<{ run: ChaosRun; measurements: Measurement[] }> {
+): Promise<{ run: ChaosRun; measurements: Measurement[]; promotionCalls?: PromotionCalls }> {
   const label = `${failoverCase.name}, waitReplicas ${waitReplicas}`
   context.progress(`${label}: ${barrier}`)
   await using topology = await startTopology(failoverCase)
@@ -180,6 +212,15 @@ async function failoverRun(
     seed: context.seed,
     connection: { ...context.size.connection, waitReplicas, waitTimeoutMs },
     deadlineMs: context.size.deadlineMs * 2,
+    // A hand-over outlasts the chord: calls must still be in flight when the replica is promoted.
+    ...(failoverCase.failover === 'manual'
+      ? {
+          keepDeliveringUntilFaultSettles: {
+            callsAfter: callsAfterHandOverPerWorker * context.size.workers,
+            maxCalls: maxCallsPerTask * context.size.tasks,
+          },
+        }
+      : {}),
     fault: {
       atFraction: 0.3,
       inject: async history => {
@@ -197,6 +238,32 @@ async function failoverRun(
       unit: 'ms',
     })
   }
+  const promotionCalls =
+    failed?.promotion === undefined ? undefined : callsAroundPromotion(result.history, failed.promotion)
+  if (promotionCalls !== undefined) {
+    measurements.push(
+      {
+        name: `${label}: completion calls in flight when the replica was promoted`,
+        value: promotionCalls.during,
+        unit: 'calls',
+      },
+      {
+        name: `${label}: of those, surely across the promotion (sent before it, answered after it)`,
+        value: promotionCalls.across,
+        unit: 'calls',
+      },
+      {
+        name: `${label}: promotion bracketed by ROLE probes within`,
+        value: promotionCalls.bracketMs,
+        unit: 'ms',
+      },
+      {
+        name: `${label}: tasks first acknowledged by calls sent from the promotion on`,
+        value: promotionCalls.firstAcknowledgedAfter,
+        unit: 'tasks',
+      },
+    )
+  }
   if (failed?.behind !== undefined) {
     // The finding the cut-off cases exist for, printed whatever it is (0 included), never required.
     measurements.push(
@@ -208,7 +275,7 @@ async function failoverRun(
       { name: `${label}: acknowledged completions lost`, value: run.acknowledgedLost, unit: 'tasks' },
     )
   }
-  return { run, measurements }
+  return { run, measurements, ...(promotionCalls === undefined ? {} : { promotionCalls }) }
 }
 
 /** What one failover did: the promotion, and when the replicas were cut off, if they were. */
@@ -216,6 +283,8 @@ interface FailedOver {
   outcome: FailoverOutcome
   /** `performance.now()` from the cut to the kill. */
   behind?: { from: number; to: number }
+  /** For a hand-over: when the replica became primary (null when the probes did not see it). */
+  promotion?: PromotionBracket | null
 }
 
 /**
@@ -231,7 +300,7 @@ async function failOver(
   history: OperationHistory<ChordProgress>,
 ): Promise<FailedOver> {
   const { primary, replicas } = await topology.serving(slot)
-  if (failoverCase.failover === 'manual') return { outcome: await topology.handOver(primary, replicas) }
+  if (failoverCase.failover === 'manual') return handOver(context, topology, primary, replicas)
   if (!failoverCase.replicasBehind) return { outcome: await topology.killPrimary(primary) }
   // 1. Cut off.
   const cutOff = await cutOffReplicas(primary, replicas)
@@ -251,6 +320,25 @@ async function failOver(
   } finally {
     cutOff.rejoin()
   }
+}
+
+/** The hand-over, with the promotion bracketed by probes of the replicas that may be promoted. */
+async function handOver(
+  context: ScenarioContext,
+  topology: RunningTopology,
+  primary: StartedRedisServer,
+  replicas: readonly StartedRedisServer[],
+): Promise<FailedOver> {
+  let handingOver = true
+  const [handedOver, promotion] = await Promise.allSettled([
+    topology.handOver(primary, replicas).finally(() => {
+      handingOver = false
+    }),
+    watchPromotion(replicas, () => handingOver, context.size.deadlineMs),
+  ])
+  if (handedOver.status === 'rejected') throw handedOver.reason
+  if (promotion.status === 'rejected') throw promotion.reason
+  return { outcome: handedOver.value, promotion: promotion.value }
 }
 
 interface RunningTopology extends AsyncDisposable {

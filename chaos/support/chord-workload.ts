@@ -40,6 +40,14 @@ export interface ChordWorkloadOptions {
   redeliveryDelayMs?: number
   /** Runs once, alongside the workers, when this share of the deliveries has been handed out. */
   fault?: { atFraction: number; inject: (history: OperationHistory<ChordProgress>) => Promise<void> }
+  /**
+   * Once the fault is injected, workers go on delivering after the planned deliveries ran out:
+   * redeliveries from the first delivery on, as a queue redelivers what it cannot tell the outcome
+   * of, until the fault's promise settled and `callsAfter` more calls ended (or `maxCalls` calls
+   * ended in all, or the deadline passed). Keeps calls in flight for the whole of a fault that
+   * outlasts the chord. @default undefined (the workers stop when the planned deliveries ran out)
+   */
+  keepDeliveringUntilFaultSettles?: { callsAfter: number; maxCalls: number }
   /** Workers still busy after this long are reported as hung and disconnected. */
   deadlineMs: number
 }
@@ -94,29 +102,52 @@ export async function runChordWorkload(options: ChordWorkloadOptions): Promise<C
   let faultWindow: [number, number] | null = null
   let faultError: string | null = null
   const faultAt = Math.ceil((options.fault?.atFraction ?? 0) * deliveries.length)
+  const keepDelivering = options.keepDeliveringUntilFaultSettles
+  let faultInjected = false
+  let callsEnded = 0
+  let stopAfterCalls = Number.POSITIVE_INFINITY
+  const faultSettled = () => {
+    stopAfterCalls = callsEnded + (keepDelivering?.callsAfter ?? 0)
+  }
+  let handedOut = 0
+  /** The next planned delivery; past the plan, a redelivery while the fault keeps the workers going. */
+  const nextDelivery = (): string | undefined => {
+    const index = handedOut
+    if (index >= deliveries.length) {
+      const keepGoing =
+        keepDelivering !== undefined &&
+        faultInjected &&
+        callsEnded < stopAfterCalls &&
+        callsEnded < keepDelivering.maxCalls
+      if (!keepGoing) return undefined
+    }
+    handedOut += 1
+    return deliveries[index % deliveries.length]
+  }
 
   try {
     await verifier.chordInit({ chordId, total: options.total })
     const started = performance.now()
-    let next = 0
     const work = async (worker: RedisResultBackend, name: string) => {
-      while (!stopped && next < deliveries.length) {
-        const taskId = deliveries[next] as string
-        next += 1
-        if (options.fault && next === Math.max(1, faultAt)) {
+      for (let taskId = nextDelivery(); !stopped && taskId !== undefined; taskId = nextDelivery()) {
+        if (options.fault && handedOut === Math.max(1, faultAt)) {
           const { inject } = options.fault
           const injected = performance.now() - started
+          faultInjected = true
           faultRun = inject(history).then(
             () => {
               faultWindow = [injected, performance.now() - started]
+              faultSettled()
             },
             (error: unknown) => {
               faultError = error instanceof Error ? error.message : String(error)
+              faultSettled()
             },
           )
         }
         for (let attempt = 1; attempt <= maxAttempts && !stopped; attempt++) {
           const record = await history.record(name, taskId, () => worker.chordCompleteTask(chordId, taskId))
+          callsEnded += 1
           if (record.outcome === 'ok' || !worthRedelivering(record.errorKind)) break
           await delay(redeliveryDelayMs)
         }

@@ -41,13 +41,19 @@ interface FailoverCase {
    * the kill, and completions go on meanwhile: what the primary acknowledged then is on no replica.
    */
   replicasBehind: boolean
+  /** The `waitReplicas` settings the case runs with. */
+  waitLevels: readonly number[]
   /**
-   * Whether `waitReplicas: 1` guarantees that nothing acknowledged is lost here (then required).
-   * Not under SENTINEL FAILOVER: the old primary keeps taking writes until a sentinel demotes it,
-   * and a replica that still follows it can acknowledge them before it is moved to the new one.
+   * From which `waitReplicas` nothing acknowledged may be lost here (then required). 1 but under
+   * SENTINEL FAILOVER: the old primary keeps taking writes until a sentinel demotes it, and the
+   * replica that still follows it acknowledges them, so only a WAIT for every replica (the
+   * promoted one no longer follows the old primary) can refuse them.
    */
-  waitGuarantees: boolean
+  waitGuaranteesFrom: number
 }
+
+/** Most cases: without WAIT, and with WAIT for one replica, which is required to lose nothing. */
+const waitForOne = { waitLevels: [0, 1], waitGuaranteesFrom: 1 } as const
 
 const cases: readonly FailoverCase[] = [
   {
@@ -55,42 +61,44 @@ const cases: readonly FailoverCase[] = [
     topology: 'cluster',
     failover: 'primary killed',
     replicasBehind: false,
-    waitGuarantees: true,
+    ...waitForOne,
   },
   {
     name: 'cluster, replica behind, primary killed',
     topology: 'cluster',
     failover: 'primary killed',
     replicasBehind: true,
-    waitGuarantees: true,
+    ...waitForOne,
   },
   {
     name: 'cluster, CLUSTER FAILOVER',
     topology: 'cluster',
     failover: 'manual',
     replicasBehind: false,
-    waitGuarantees: true,
+    ...waitForOne,
   },
   {
     name: 'sentinel, primary killed',
     topology: 'sentinel',
     failover: 'primary killed',
     replicasBehind: false,
-    waitGuarantees: true,
+    ...waitForOne,
   },
   {
     name: 'sentinel, replicas behind, primary killed',
     topology: 'sentinel',
     failover: 'primary killed',
     replicasBehind: true,
-    waitGuarantees: true,
+    ...waitForOne,
   },
   {
     name: 'sentinel, SENTINEL FAILOVER',
     topology: 'sentinel',
     failover: 'manual',
     replicasBehind: false,
-    waitGuarantees: false,
+    // The group has 2 replicas.
+    waitLevels: [0, 1, 2],
+    waitGuaranteesFrom: 2,
   },
 ]
 /** WAIT below the chaos sizes' command timeout (400 ms at the smallest). */
@@ -101,10 +109,23 @@ const behindShare = 0.1
 const callsAfterHandOverPerWorker = 5
 /** Bound on the calls of a hand-over run, as a multiple of the chord's tasks. */
 const maxCallsPerTask = 100
+/**
+ * A hand-over run's chord, as a multiple of the profile's tasks: its first deliveries must outlast
+ * the hand-over, so that completions not yet counted are at stake when the replica is promoted. The
+ * profile's chord (300 tasks in `quick`) is complete in tens of milliseconds, before a SENTINEL
+ * FAILOVER promotes anything (1.2 s from command to clients switched); 20 × 300 tasks at 20%
+ * duplicates is 7,200 deliveries, 5,000 of them after the fault: under a second of work at the 6,000
+ * to 13,000 calls a second the SENTINEL FAILOVER runs made (docs/topologies.md), and over 1,600
+ * tasks were first acknowledged after the promotion in each of them. A fixed multiple rather than
+ * one sized from a measured rate: the same chord in every run, and a run too fast for it fails the
+ * `first-completions-at-stake` expectation instead of silently resizing itself.
+ */
+const handOverTasksFactor = 20
 
 /**
  * Failovers in the middle of a chord, on a 3-primary cluster (one replica each) and on a Sentinel
- * group (2 replicas, 3 sentinels), each without and with `waitReplicas: 1`. Replication is
+ * group (2 replicas, 3 sentinels), each without and with `waitReplicas: 1` (SENTINEL FAILOVER
+ * also with 2). Replication is
  * asynchronous, so without WAIT a failover may lose acknowledged completions: that is reported,
  * not hidden; the "replicas behind" cases make sure there is something to lose. With WAIT, a
  * completion acknowledged before a primary dies is on a replica that can be promoted, so none may
@@ -118,7 +139,9 @@ export const failoverScenario: ChaosScenario = {
     'cluster or the sentinels promote a replica (on the cluster the old primary then returns as a replica); ' +
     'or the same after its replicas were cut off (paused, replication link dropped) while a tenth of the ' +
     'chord was completed, then resumed right after the kill; or CLUSTER FAILOVER / SENTINEL FAILOVER hands ' +
-    'the primary over. Each runs without and with waitReplicas: 1. Reported per run: acknowledged ' +
+    `the primary over, on a chord ${handOverTasksFactor} times the profile's tasks so that its first deliveries outlast the ` +
+    'hand-over. Each runs without and with waitReplicas: 1, SENTINEL FAILOVER also with waitReplicas: 2 ' +
+    '(every replica). Reported per run: acknowledged ' +
     'completions lost, chords fired twice or never, and the time until clients could find the new ' +
     'primary; for the cut-off cases, the completions acknowledged while the replicas were behind. ' +
     'In the hand-over cases the workers go on delivering (redeliveries, as a queue would) until the ' +
@@ -126,8 +149,10 @@ export const failoverScenario: ChaosScenario = {
     'the ROLE probes that bracket the promotion) and those surely across it (sent before the bracket, ' +
     'answered after it). ' +
     'Required: with waitReplicas, nothing acknowledged is lost and the reference barrier stays exact ' +
-    '(except under SENTINEL FAILOVER, where WAIT 1 of 2 replicas does not guarantee it: reported); ' +
-    'every hand-over run had calls in flight when the replica was promoted.',
+    '(under SENTINEL FAILOVER only when waiting for both replicas: WAIT 1 of 2 is satisfied by the replica ' +
+    'that still follows the old primary, whose late writes are discarded; reported); ' +
+    'every hand-over run had calls in flight when the replica was promoted, and at least one task first ' +
+    'acknowledged by a call sent from the promotion on.',
   async run(context) {
     if (context.redisSource === 'external') {
       return { report: skippedScenario(this, 'REDIS_URL is set: failovers need topologies chordlab starts') }
@@ -138,7 +163,7 @@ export const failoverScenario: ChaosScenario = {
     const guaranteed: ChaosRun[] = []
     const handOvers: { run: ChaosRun; calls: PromotionCalls }[] = []
     for (const failoverCase of cases) {
-      for (const waitReplicas of [0, 1]) {
+      for (const waitReplicas of failoverCase.waitLevels) {
         const barriers: BarrierName[] =
           failoverCase.name === 'cluster, primary killed' && waitReplicas === 0
             ? ['reference', 'seed-incr']
@@ -148,7 +173,7 @@ export const failoverScenario: ChaosScenario = {
           runs.push(outcome.run)
           if (barrier !== 'reference') continue
           measurements.push(...outcome.measurements)
-          if (waitReplicas > 0 && failoverCase.waitGuarantees) guaranteed.push(outcome.run)
+          if (waitReplicas >= failoverCase.waitGuaranteesFrom) guaranteed.push(outcome.run)
           if (outcome.promotionCalls !== undefined) {
             handOvers.push({ run: outcome.run, calls: outcome.promotionCalls })
           }
@@ -157,6 +182,7 @@ export const failoverScenario: ChaosScenario = {
     }
     const lost = guaranteed.filter(run => !run.consistent || run.acknowledgedLost > 0)
     const missed = handOvers.filter(handOver => handOver.calls.during < 1)
+    const nothingAtStake = handOvers.filter(handOver => handOver.calls.firstAcknowledgedAfter < 1)
     return {
       report: scenarioReport(this, started, {
         runs,
@@ -165,7 +191,7 @@ export const failoverScenario: ChaosScenario = {
           expectation(
             'wait-keeps-acknowledged',
             'with waitReplicas, the reference barrier loses nothing acknowledged and stays exact ' +
-              '(every case but SENTINEL FAILOVER)',
+              '(under SENTINEL FAILOVER: waiting for every replica)',
             guaranteed.length > 0 && lost.length === 0,
             (lost.length === 0 ? guaranteed : lost)
               .map(run => `${run.fault}: ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`)
@@ -180,6 +206,19 @@ export const failoverScenario: ChaosScenario = {
               .map(
                 ({ run, calls }) =>
                   `${run.fault}: ${calls.during} during, ${calls.across} surely across (bracket ${calls.bracketMs} ms)`,
+              )
+              .join('; '),
+          ),
+          expectation(
+            'first-completions-at-stake',
+            'every CLUSTER FAILOVER / SENTINEL FAILOVER run had first completions at stake: at least one task ' +
+              'first acknowledged by a call sent from the promotion on (not only redeliveries of counted tasks)',
+            handOvers.length > 0 && nothingAtStake.length === 0,
+            handOvers
+              .map(
+                ({ run, calls }) =>
+                  `${run.fault}: ${calls.firstAcknowledgedAfter} of ${run.total} tasks first acknowledged from the ` +
+                  `promotion on; ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`,
               )
               .join('; '),
           ),
@@ -202,22 +241,25 @@ async function failoverRun(
   context.progress(`${label}: ${barrier}`)
   await using topology = await startTopology(failoverCase)
   let failed: FailedOver | undefined
+  const manual = failoverCase.failover === 'manual'
+  const tasks = manual ? handOverTasksFactor * context.size.tasks : context.size.tasks
   const result = await runChordWorkload({
     workerUrl: topology.target,
     verifyUrl: topology.target,
     barrier,
-    total: context.size.tasks,
+    total: tasks,
     workers: context.size.workers,
     duplicateRate: context.size.duplicateRate,
     seed: context.seed,
     connection: { ...context.size.connection, waitReplicas, waitTimeoutMs },
     deadlineMs: context.size.deadlineMs * 2,
-    // A hand-over outlasts the chord: calls must still be in flight when the replica is promoted.
-    ...(failoverCase.failover === 'manual'
+    // Should the hand-over still outlast the bigger chord, calls must still be in flight when the
+    // replica is promoted.
+    ...(manual
       ? {
           keepDeliveringUntilFaultSettles: {
             callsAfter: callsAfterHandOverPerWorker * context.size.workers,
-            maxCalls: maxCallsPerTask * context.size.tasks,
+            maxCalls: maxCallsPerTask * tasks,
           },
         }
       : {}),

@@ -183,6 +183,8 @@ export const failoverScenario: ChaosScenario = {
     const lost = guaranteed.filter(run => !run.consistent || run.acknowledgedLost > 0)
     const missed = handOvers.filter(handOver => handOver.calls.during < 1)
     const nothingAtStake = handOvers.filter(handOver => handOver.calls.firstAcknowledgedAfter < 1)
+    const eachHandOver = (describe: (handOver: (typeof handOvers)[number]) => string) =>
+      handOvers.map(describe).join('; ')
     return {
       report: scenarioReport(this, started, {
         runs,
@@ -202,25 +204,21 @@ export const failoverScenario: ChaosScenario = {
             'every CLUSTER FAILOVER / SENTINEL FAILOVER run had completion calls in flight when the replica ' +
               'was promoted (overlapping the ROLE probes that bracket it)',
             handOvers.length > 0 && missed.length === 0,
-            handOvers
-              .map(
-                ({ run, calls }) =>
-                  `${run.fault}: ${calls.during} during, ${calls.across} surely across (bracket ${calls.bracketMs} ms)`,
-              )
-              .join('; '),
+            eachHandOver(
+              ({ run, calls }) =>
+                `${run.fault}: ${calls.during} during, ${calls.across} surely across (bracket ${calls.bracketMs} ms)`,
+            ),
           ),
           expectation(
             'first-completions-at-stake',
             'every CLUSTER FAILOVER / SENTINEL FAILOVER run had first completions at stake: at least one task ' +
               'first acknowledged by a call sent from the promotion on (not only redeliveries of counted tasks)',
             handOvers.length > 0 && nothingAtStake.length === 0,
-            handOvers
-              .map(
-                ({ run, calls }) =>
-                  `${run.fault}: ${calls.firstAcknowledgedAfter} of ${run.total} tasks first acknowledged from the ` +
-                  `promotion on; ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`,
-              )
-              .join('; '),
+            eachHandOver(
+              ({ run, calls }) =>
+                `${run.fault}: ${calls.firstAcknowledgedAfter} of ${run.total} tasks first acknowledged from the ` +
+                `promotion on; ${run.verdict}, ${run.acknowledgedLost} of ${run.acknowledged} lost`,
+            ),
           ),
           nothingHung(runs),
           errorsTyped(runs),

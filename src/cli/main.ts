@@ -1,16 +1,22 @@
 import { BackendError } from '../backend/errors.ts'
 import { UsageError } from './arguments.ts'
 import type { Command } from './command.ts'
-import { benchCommand } from './commands/bench.ts'
-import { chaosCommand } from './commands/chaos.ts'
-import { demoCommand } from './commands/demo.ts'
-import { propsCommand } from './commands/props.ts'
-import { toxiproxyCommand } from './commands/toxiproxy.ts'
 
-const commands: Command[] = [demoCommand, benchCommand, propsCommand, chaosCommand, toxiproxyCommand]
+/**
+ * Each command's module is loaded only when it runs (or for --help): the suites behind them are
+ * large, and `chordlab toxiproxy` standing in for toxiproxy-server must answer within seconds.
+ */
+const commands: ReadonlyArray<{ name: string; load: () => Promise<Command> }> = [
+  { name: 'demo', load: async () => (await import('./commands/demo.ts')).demoCommand },
+  { name: 'bench', load: async () => (await import('./commands/bench.ts')).benchCommand },
+  { name: 'props', load: async () => (await import('./commands/props.ts')).propsCommand },
+  { name: 'chaos', load: async () => (await import('./commands/chaos.ts')).chaosCommand },
+  { name: 'toxiproxy', load: async () => (await import('./commands/toxiproxy.ts')).toxiproxyCommand },
+]
 
-function usage(): string {
-  const lines = commands.map(
+async function usage(): Promise<string> {
+  const loaded = await Promise.all(commands.map(command => command.load()))
+  const lines = loaded.map(
     command => `  ${command.name.padEnd(9)} ${command.help.replace(/\n {2}/g, '\n            ')}`,
   )
   return `chordlab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nSet REDIS_URL=redis://… (or rediss://) to run the suites against an existing Redis instead of one\nchordlab starts. The demo also takes the cluster and Sentinel forms (README, "URLs").`
@@ -19,14 +25,15 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage())
+    console.log(await usage())
     return name === undefined ? 2 : 0
   }
-  const command = commands.find(candidate => candidate.name === name)
-  if (!command) {
-    console.error(`chordlab: unknown command "${name}"\n\n${usage()}`)
+  const entry = commands.find(candidate => candidate.name === name)
+  if (!entry) {
+    console.error(`chordlab: unknown command "${name}"\n\n${await usage()}`)
     return 2
   }
+  const command = await entry.load()
   try {
     return await command.run(args)
   } catch (error) {

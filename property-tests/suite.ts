@@ -4,7 +4,7 @@ import { chordModelProperty } from './chord-model.ts'
 import { celeryDocumentsProperty, codecRoundTripProperty, malformedDocumentsProperty } from './codec.ts'
 import { interleavingsOnClusterProperty, interleavingsProperty } from './interleavings.ts'
 import { parallelWorkersProperty } from './parallel-workers.ts'
-import { checkProperty } from './support/check-property.ts'
+import { checkIdentity, checkProperty } from './support/check-property.ts'
 import {
   type OpenProperty,
   type Profile,
@@ -141,12 +141,7 @@ export async function runPropertySuite(
 
 function notOpened(definition: PropertyDefinition, variant: Variant, error: unknown): PropsCheck {
   return {
-    property: definition.id,
-    title: definition.title,
-    guarantees: definition.guarantees,
-    variant: variant.name,
-    about: variant.about,
-    expectation: variant.expectation,
+    ...checkIdentity(definition, variant),
     verdict: 'errored',
     runs: 0,
     shrinks: 0,

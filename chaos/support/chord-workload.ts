@@ -12,6 +12,7 @@ import {
   type FinalChordState,
 } from '../../src/history/chord-check.ts'
 import { OperationHistory, type Outcome } from '../../src/history/operation-history.ts'
+import { median } from '../../src/measure/percentiles.ts'
 import { seededRandom, shuffleInPlace } from '../../src/workloads/random.ts'
 import { classifyBackendError, worthRedelivering } from './backend-errors.ts'
 import { timedOut, withinDeadline } from './deadline.ts'
@@ -179,7 +180,7 @@ export async function runChordWorkload(options: ChordWorkloadOptions): Promise<C
       errorKinds: history.errorKinds(),
       hung,
       durationMs,
-      medianLatencyMs: median(okDurations),
+      medianLatencyMs: okDurations.length === 0 ? null : median(okDurations),
       minLatencyMs: okDurations.length === 0 ? null : Math.min(...okDurations),
       faultWindow: window,
       callsDuringFault,
@@ -220,13 +221,4 @@ async function readFinalState(
   } finally {
     await connection.release()
   }
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }

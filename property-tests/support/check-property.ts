@@ -37,12 +37,7 @@ export async function checkProperty(
   const fastCheckView = details.counterexample === null ? null : fc.stringify(details.counterexample)
   const replayPath = fastCheckView === null ? undefined : /replayPath="([^"]+)"/.exec(fastCheckView)?.[1]
   return {
-    property: definition.id,
-    title: definition.title,
-    guarantees: definition.guarantees,
-    variant: variant.name,
-    about: variant.about,
-    expectation: variant.expectation,
+    ...checkIdentity(definition, variant),
     verdict: verdictOf(variant, details.failed, violation !== undefined),
     runs: details.numRuns,
     shrinks: details.numShrinks,
@@ -53,6 +48,21 @@ export async function checkProperty(
     replay: details.failed ? replayCommand(definition, variant, details, replayPath) : null,
     counterexample: violation ? [...violation.trace] : fastCheckView === null ? [] : [fastCheckView],
     error: details.failed ? errorText(details.errorInstance) : null,
+  }
+}
+
+/** What a report entry says about the property and the variant it checked, whatever the outcome. */
+export function checkIdentity(
+  definition: PropertyDefinition,
+  variant: Variant,
+): Pick<PropsCheck, 'property' | 'title' | 'guarantees' | 'variant' | 'about' | 'expectation'> {
+  return {
+    property: definition.id,
+    title: definition.title,
+    guarantees: definition.guarantees,
+    variant: variant.name,
+    about: variant.about,
+    expectation: variant.expectation,
   }
 }
 
